@@ -1,0 +1,83 @@
+"""The library API: load a spec, check it, read results as plain data.
+
+    >>> import checker
+    >>> loaded = checker.load("specs/imx8mm-clean.mk")
+    >>> report = checker.check(loaded.spec)
+    >>> [r.id for r in report.results if r.status == "failed"]
+
+Every function here returns data; nothing prints, nothing exits.
+"""
+
+from __future__ import annotations
+
+import time
+
+from attrs import evolve, frozen
+
+from checker import load as loading
+from checker.check import Options, apply_waivers, run_obligations
+from checker.diagnostics import Diagnostic
+from checker.resolve import resolve
+from checker.result import Report
+from checker.spec import Spec
+
+
+@frozen
+class Loaded:
+    """A spec read from text: the Spec (None when it has errors), diagnostics, source texts."""
+
+    spec: Spec | None
+    diagnostics: tuple[Diagnostic, ...]
+    sources: dict[str, str]
+    path: str
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None
+
+
+def _finish(sources: loading.Sources) -> Loaded:
+    diagnostics = list(sources.diagnostics)
+    spec = None
+    has_syntax_errors = any(d.is_error for d in diagnostics)
+    # Resolving a file whose items were skipped after syntax errors would report
+    # every reference to them as undefined: noise that hides the real error.
+    if sources.files and not has_syntax_errors:
+        spec, found = resolve(list(sources.files), sources.root)
+        diagnostics += found
+    if spec is not None:
+        spec = evolve(spec, sources=dict(sources.texts))
+    return Loaded(spec, tuple(diagnostics), dict(sources.texts), sources.root)
+
+
+def load(path: str) -> Loaded:
+    """Read, parse and resolve the spec at `path` and the files it includes."""
+    return _finish(loading.load_path(path))
+
+
+def load_text(text: str, path: str = "<text>", base_dir: str | None = None) -> Loaded:
+    """Parse and resolve spec text; includes are read relative to `base_dir` (default: `path`'s dir)."""
+    return _finish(loading.load_text(text, path, base_dir))
+
+
+def check(spec: Spec, options: Options | None = None) -> Report:
+    """Prove every obligation (or those in `options.only`) on a resolved Spec."""
+    options = options or Options()
+    start = time.perf_counter()
+    results = run_obligations(spec, options)
+    if options.replay:
+        from checker.replay import confirm_all  # the model is only loaded when there is something to replay
+
+        results = confirm_all(spec, results)
+    results, stale = apply_waivers(spec, results)
+    return Report(spec.path, tuple(results), tuple(stale), time.perf_counter() - start, spec.sources)
+
+
+def check_path(path: str, options: Options | None = None) -> Report:
+    """Load and check a spec file; a spec with errors gives a Report with diagnostics only."""
+    start = time.perf_counter()
+    loaded = load(path)
+    if loaded.spec is None:
+        return Report(path, (), loaded.diagnostics, time.perf_counter() - start, loaded.sources)
+    report = check(loaded.spec, options)
+    return evolve(report, diagnostics=loaded.diagnostics + report.diagnostics, seconds=time.perf_counter() - start)

@@ -1,0 +1,227 @@
+"""The syntax tree of one `.mk` file: what was written, with where it was written.
+
+Nothing here is checked beyond the grammar and the form of numbers; names are
+still strings and flag values are unvalidated. `resolve` turns a set of these
+files into a `Spec`.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from checker.span import Span
+
+
+@frozen
+class Name:
+    """An identifier as written, with its place (used for every reference)."""
+
+    text: str
+    span: Span
+
+
+@frozen
+class Number:
+    value: int
+    span: Span
+
+
+@frozen
+class RegionAst:
+    base: Number
+    size: Number
+    span: Span
+
+
+@frozen
+class IrqAst:
+    kind: str  # "spi" | "ppi" | "sgi"
+    number: Number
+    trigger: str | None
+    span: Span
+
+
+@frozen
+class Include:
+    path: str
+    span: Span
+
+
+@frozen
+class CpuAst:
+    name: Name
+    mpidr: Number
+    gic_cpu: Number | None
+    span: Span
+
+
+@frozen
+class BankAst:
+    """A `memory` bank or a `reserved` hole."""
+
+    kind: str  # "memory" | "reserved"
+    name: Name
+    region: RegionAst
+    span: Span
+
+
+@frozen
+class DeviceAst:
+    name: Name
+    region: RegionAst
+    irqs: tuple[IrqAst, ...]
+    span: Span
+
+
+@frozen
+class GicField:
+    """One line of a `gic` block: distributor, cpu_interface, redistributors or lines."""
+
+    field: str
+    region: RegionAst | None  # distributor, cpu_interface
+    base: Number | None  # redistributors
+    stride: Number | None  # redistributors
+    value: Number | None  # lines
+    span: Span
+
+
+@frozen
+class GicAst:
+    version: Name
+    fields: tuple[GicField, ...]
+    span: Span
+
+
+@frozen
+class Setting:
+    """A single-valued line such as `paddr_bits 40` or `page 4K`."""
+
+    key: str
+    value: Number
+    span: Span
+
+
+@frozen
+class PlatformAst:
+    name: Name
+    settings: tuple[Setting, ...]
+    cpus: tuple[CpuAst, ...]
+    banks: tuple[BankAst, ...]
+    gics: tuple[GicAst, ...]
+    devices: tuple[DeviceAst, ...]
+    span: Span
+
+
+@frozen
+class FlagAst:
+    key: Name
+    value: Name
+    span: Span
+
+
+@frozen
+class ProfileAst:
+    name: Name
+    extends: Name | None
+    flags: tuple[FlagAst, ...]
+    span: Span
+
+
+@frozen
+class RouteAst:
+    irq: IrqAst
+    cpu: Name
+    span: Span
+
+
+@frozen
+class KernelAst:
+    name: Name
+    profiles: tuple[Name, ...]  # more than one is an error the resolver reports
+    cores: tuple[tuple[Name, ...], ...]  # one tuple per `cores` line
+    ram: tuple[RegionAst, ...]
+    devices: tuple[Name, ...]
+    irqs: tuple[IrqAst, ...]
+    routes: tuple[RouteAst, ...]
+    span: Span
+
+
+@frozen
+class AccessAst:
+    kernel: Name
+    mode: Name
+    span: Span
+
+
+@frozen
+class SharedAst:
+    name: Name
+    region: RegionAst
+    access: tuple[AccessAst, ...]
+    span: Span
+
+
+@frozen
+class EndpointsAst:
+    sender: Name
+    receiver: Name
+    on: Name | None
+    span: Span
+
+
+@frozen
+class MailboxAst:
+    shared: Name
+    tag: Number
+    span: Span
+
+
+@frozen
+class ChannelAst:
+    name: Name
+    endpoints: tuple[EndpointsAst, ...]
+    sgis: tuple[IrqAst, ...]
+    targets: tuple[Number, ...]
+    mailboxes: tuple[MailboxAst, ...]
+    span: Span
+
+
+@frozen
+class LoaderAst:
+    actions: tuple[Name, ...]
+    span: Span
+
+
+@frozen
+class BootOrderAst:
+    kernels: tuple[Name, ...]
+    span: Span
+
+
+@frozen
+class AllowAst:
+    obligation: Name
+    subject: Name
+    reason: str
+    span: Span
+
+
+Item = (
+    Include
+    | PlatformAst
+    | ProfileAst
+    | KernelAst
+    | SharedAst
+    | ChannelAst
+    | LoaderAst
+    | BootOrderAst
+    | AllowAst
+)
+
+
+@frozen
+class FileAst:
+    """One parsed file: its items in source order."""
+
+    path: str
+    items: tuple[Item, ...]

@@ -1,0 +1,158 @@
+"""`pcheck`: argv -> library calls -> output and exit status. The only module that prints.
+
+Exit status: 0 every obligation proved or waived; 1 some obligation failed;
+2 a spec has errors (or the command line is wrong); 3 the solver answered
+unknown or timed out; 4 internal error (a pcheck bug, e.g. the encoding and
+the model disagree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import TextIO
+
+from checker.catalogue import BY_ID, CATALOGUE, OBLIGATION_IDS
+from checker.diagnostics import did_you_mean
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+SUBCOMMANDS = ("explain", "list", "replay")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so main() owns every exit status."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="pcheck", description="Prove partition correctness of seL4 multikernel specs.")
+    p.add_argument("specs", nargs="+", metavar="SPEC", help=".mk spec files to check")
+    p.add_argument("--format", choices=("text", "json", "sarif", "junit"), default="text")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of standard output")
+    p.add_argument("--only", metavar="ID[,ID]", help="check only these obligations")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per solver query (default 30)")
+    p.add_argument("--cex-dir", metavar="DIR", help="write each counterexample as a replayable JSON file")
+    p.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB 2")
+    p.add_argument("--no-replay", action="store_true", help="do not confirm counterexamples on the model (debugging)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every spec location of a counterexample")
+    return p
+
+
+def _only(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    for id_ in ids:
+        if id_ not in BY_ID:
+            raise UsageError(f"--only: '{id_}' is not an obligation{did_you_mean(id_, OBLIGATION_IDS)}")
+    return ids
+
+
+def _exit_status(reports) -> int:
+    statuses = [r.status for r in reports]
+    if any(r.has_internal_error for r in reports):
+        return EXIT_INTERNAL
+    if "error" in statuses:
+        return EXIT_ERROR
+    if "failed" in statuses:
+        return EXIT_FAILED
+    if "unknown" in statuses:
+        return EXIT_UNKNOWN
+    return EXIT_OK
+
+
+def _write(text: str, path: str | None, stdout: TextIO) -> None:
+    if path is None:
+        stdout.write(text)
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    from checker.api import check_path
+    from checker.check import Options
+    from checker.report import FORMATS
+
+    args = _check_parser().parse_args(list(argv))
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    options = Options(only=_only(args.only), timeout=args.timeout, dump_smt=args.dump_smt, replay=not args.no_replay)
+    reports = [check_path(spec, options) for spec in args.specs]
+    if args.format == "text":
+        text = FORMATS["text"](reports, verbose=args.verbose)
+    else:
+        text = FORMATS[args.format](reports)
+    _write(text, args.output, stdout)
+    if args.cex_dir:
+        from checker.counterexample import write_all
+
+        for path in write_all(reports, args.cex_dir):
+            stderr.write(f"wrote {path}\n")
+    return _exit_status(reports)
+
+
+def run_list(stdout: TextIO) -> int:
+    width = max(len(e.id) for e in CATALOGUE)
+    for entry in CATALOGUE:
+        stdout.write(f"{entry.id:<{width}}  {entry.title}\n")
+    return EXIT_OK
+
+
+def run_explain(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    if len(argv) != 1:
+        raise UsageError("usage: pcheck explain OBLIGATION-ID")
+    entry = BY_ID.get(argv[0].upper())
+    if entry is None:
+        raise UsageError(f"'{argv[0]}' is not an obligation{did_you_mean(argv[0].upper(), OBLIGATION_IDS)}; `pcheck list` shows them")
+    stdout.write(f"{entry.id}: {entry.title}\n\n{entry.proves}\n\nA failure shows: {entry.counterexample}.\n\nHow to fix a failure:\n")
+    for fix in entry.fixes:
+        stdout.write(f"  - {fix}\n")
+    return EXIT_OK
+
+
+def run_replay(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    from checker.counterexample import replay_command
+
+    return replay_command(argv, stdout, stderr)
+
+
+def dispatch(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    if argv and argv[0] == "list":
+        return run_list(stdout)
+    if argv and argv[0] == "explain":
+        return run_explain(argv[1:], stdout, stderr)
+    if argv and argv[0] == "replay":
+        return run_replay(argv[1:], stdout, stderr)
+    return run_check(argv, stdout, stderr)
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Entry point of `pcheck` and `python -m checker`; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    if not argv or argv[0] in ("-h", "--help"):
+        stdout.write(_check_parser().format_help())
+        stdout.write("\nalso: pcheck list | pcheck explain ID | pcheck replay CEX.json\n")
+        return EXIT_OK if argv else EXIT_ERROR
+    try:
+        return dispatch(argv, stdout, stderr)
+    except UsageError as exc:
+        stderr.write(f"pcheck: error: {exc}\n")
+        return EXIT_ERROR
+    except OSError as exc:
+        stderr.write(f"pcheck: error: {exc.strerror or exc}: {exc.filename or ''}\n")
+        return EXIT_ERROR
+    except Exception:  # a bug in pcheck: say so plainly, keep the details for the report
+        stderr.write("pcheck: internal error (this is a bug in pcheck, please report it):\n")
+        stderr.write(traceback.format_exc(limit=-3))
+        return EXIT_INTERNAL

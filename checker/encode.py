@@ -1,0 +1,139 @@
+"""The z3 layer: one context and one incremental solver per obligation family.
+
+Addresses are 66-bit bit-vectors. Spec values are at most 2^64 - 1, so a base
+plus a size is at most 2^65 - 2 and never wraps here: a region that wraps past
+2^64 on the machine shows up as an end above 2^64, which MEM-BOUNDS rejects,
+instead of as a small, wrong end.
+
+Each obligation instance is one `Session.check` call: the negation of the
+property (a violation) is asserted inside push/pop, and the answer is
+sat (a counterexample, read back as plain ints), unsat (proved) or unknown.
+Nothing from z3 leaves this module and `obligations/`: `Outcome` is plain data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+
+import z3
+from attrs import frozen
+
+ADDR_BITS = 66
+
+
+@frozen
+class Outcome:
+    """A solver answer as plain data. `values` holds the read-back ints when status is 'sat'."""
+
+    status: str  # "sat" | "unsat" | "unknown"
+    values: Mapping[str, int]
+    reason: str = ""
+
+
+class Session:
+    """A z3 context and solver for one family of queries; never shared between threads."""
+
+    def __init__(self, family: str, timeout_s: float | None = None, dump_dir: str | None = None) -> None:
+        self.family = family
+        self.ctx = z3.Context()
+        self.solver = z3.SolverFor("QF_BV", ctx=self.ctx)
+        if timeout_s is not None:
+            self.solver.set("timeout", max(1, int(timeout_s * 1000)))
+        self.dump_dir = dump_dir
+        self.queries = 0
+
+    # ---------------------------------------------------------------- terms
+    def addr(self, name: str) -> z3.BitVecRef:
+        """A fresh address variable."""
+        return z3.BitVec(name, ADDR_BITS, self.ctx)
+
+    def num(self, value: int, bits: int = ADDR_BITS) -> z3.BitVecRef:
+        return z3.BitVecVal(value, bits, self.ctx)
+
+    def var(self, name: str, bits: int) -> z3.BitVecRef:
+        return z3.BitVec(name, bits, self.ctx)
+
+    def true(self) -> z3.BoolRef:
+        return z3.BoolVal(True, self.ctx)
+
+    def false(self) -> z3.BoolRef:
+        return z3.BoolVal(False, self.ctx)
+
+    def inside(self, x: z3.BitVecRef, base: int, size: int) -> z3.BoolRef:
+        """x in [base, base + size), computed without wrap-around."""
+        return z3.And(z3.UGE(x, self.num(base)), z3.ULT(x, self.num(base + size)), self.ctx)
+
+    def any_of(self, terms: Iterable[z3.BoolRef]) -> z3.BoolRef:
+        terms = list(terms)
+        return z3.Or(terms, self.ctx) if terms else self.false()
+
+    def all_of(self, terms: Iterable[z3.BoolRef]) -> z3.BoolRef:
+        terms = list(terms)
+        return z3.And(terms, self.ctx) if terms else self.true()
+
+    def lookup(self, index: z3.BitVecRef, values: list[int], bits: int) -> z3.BitVecRef:
+        """values[index] as a term: an if-then-else chain over a symbolic index."""
+        term = self.num(values[-1] if values else 0, bits)
+        for i in range(len(values) - 2, -1, -1):
+            term = z3.If(index == self.num(i, index.size()), self.num(values[i], bits), term, self.ctx)
+        return term
+
+    def member(self, index: z3.BitVecRef, members: list[int]) -> z3.BoolRef:
+        """index is one of `members` (concrete indices)."""
+        return self.any_of(index == self.num(m, index.size()) for m in members)
+
+    def index_pair(self, n: int, bits: int = 16) -> tuple[z3.BitVecRef, z3.BitVecRef, z3.BoolRef]:
+        """Two symbolic indices i < j < n, with the constraint that says so."""
+        i, j = self.var("i", bits), self.var("j", bits)
+        return i, j, self.all_of([z3.ULT(i, j), z3.ULT(j, self.num(n, bits))])
+
+    # ---------------------------------------------------------------- solving
+    def check(self, violation: z3.BoolRef, reads: Mapping[str, z3.ExprRef], label: str = "") -> Outcome:
+        """Is `violation` satisfiable? On sat, evaluate `reads` in the model."""
+        self.queries += 1
+        self.solver.push()
+        try:
+            self.solver.add(violation)
+            self._dump(label)
+            answer = self.solver.check()
+            if answer == z3.sat:
+                model = self.solver.model()
+                values = {
+                    name: model.eval(term, model_completion=True).as_long()
+                    if not z3.is_bool(term)
+                    else int(z3.is_true(model.eval(term, model_completion=True)))
+                    for name, term in reads.items()
+                }
+                return Outcome("sat", values)
+            if answer == z3.unsat:
+                return Outcome("unsat", {})
+            return Outcome("unknown", {}, self.solver.reason_unknown())
+        finally:
+            self.solver.pop()
+
+    def pairs(self, violation: z3.BoolRef, i, j, label: str, cap: int = 256) -> tuple[list[tuple[int, int]], Outcome]:
+        """Every (i, j) satisfying `violation`, each found pair blocked in turn.
+
+        Returns the pairs and the final outcome: unsat when the list is complete,
+        unknown when the solver gave up (the caller must not call that a proof).
+        """
+        found: list[tuple[int, int]] = []
+        blocked = [violation]
+        while len(found) < cap:
+            outcome = self.check(self.all_of(blocked), {"i": i, "j": j}, label)
+            if outcome.status != "sat":
+                return found, outcome
+            pair = (outcome.values["i"], outcome.values["j"])
+            found.append(pair)
+            blocked.append(z3.Not(z3.And(i == pair[0], j == pair[1])))
+        return found, Outcome("unsat", {})
+
+    def _dump(self, label: str) -> None:
+        if self.dump_dir is None:
+            return
+        os.makedirs(self.dump_dir, exist_ok=True)
+        name = f"{self.family}-{self.queries:04d}.smt2"
+        with open(os.path.join(self.dump_dir, name), "w", encoding="utf-8") as out:
+            out.write(f"; obligation {self.family}: {label}\n")
+            out.write(self.solver.to_smt2())

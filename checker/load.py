@@ -1,0 +1,109 @@
+"""Reading spec files: the root, then its includes, each file once.
+
+Include paths are relative to the including file. A file reached twice (a
+diamond or a cycle of includes) is read and parsed once, so include cycles are
+harmless. Every problem reading a file becomes a located diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+
+from attrs import frozen
+
+from checker import ast
+from checker.diagnostics import Diagnostic, error
+from checker.parse import parse_text
+from checker.span import Span
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILES = 256
+
+
+@frozen
+class Sources:
+    """The parsed files of one spec, root first, with their texts for excerpts."""
+
+    root: str
+    files: tuple[ast.FileAst, ...]
+    texts: dict[str, str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _read(path: str, where: Span | None) -> tuple[str | None, Diagnostic | None]:
+    """The text of `path`, or the diagnostic that says why it cannot be had."""
+    at = where or Span.point(path, 1, 1)
+    try:
+        if os.path.isdir(path):
+            return None, error("E001", f"'{path}' is a directory, not a spec file", at)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        code = "E004" if where else "E001"
+        return None, error(code, f"file '{path}' does not exist", at)
+    except OSError as exc:
+        return None, error("E001", f"cannot read '{path}': {exc.strerror or exc}", at)
+    if len(data) > MAX_FILE_BYTES:
+        return None, error("E005", f"'{path}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a spec this size is not supported", at)
+    return decode(data, path)
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """UTF-8 text (a BOM is allowed), or an E002 pointing at the first bad byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", errors="replace")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return None, error(
+            "E002", f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; specs are UTF-8 text", Span.point(path, line, column)
+        )
+    return text, None
+
+
+def load_text(text: str, path: str, base_dir: str | None = None) -> Sources:
+    """Parse `text` as the root file `path`, following its includes on disk."""
+    return _load(path, text, base_dir)
+
+
+def load_path(path: str) -> Sources:
+    """Read and parse the spec at `path` and everything it includes."""
+    return _load(path, None, None)
+
+
+def _load(root: str, root_text: str | None, base_dir: str | None) -> Sources:
+    diagnostics: list[Diagnostic] = []
+    texts: dict[str, str] = {}
+    files: list[ast.FileAst] = []
+    seen: set[str] = set()
+    # (display path, text or None to read, span of the include that named it, dir for includes)
+    queue: list[tuple[str, str | None, Span | None, str]] = [
+        (root, root_text, None, base_dir if base_dir is not None else os.path.dirname(root))
+    ]
+    while queue:
+        path, text, where, directory = queue.pop(0)
+        key = os.path.realpath(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(seen) > MAX_FILES:
+            diagnostics.append(error("E005", f"more than {MAX_FILES} files are included", where))
+            break
+        if text is None:
+            text, problem = _read(path, where)
+            if problem:
+                diagnostics.append(problem)
+                continue
+        texts[path] = text
+        if where is None and not text.strip():
+            diagnostics.append(error("E003", f"'{path}' is empty; a spec needs at least a platform", Span.point(path, 1, 1)))
+            continue
+        file_ast, found = parse_text(text, path)
+        diagnostics += found
+        files.append(file_ast)
+        for item in file_ast.items:
+            if isinstance(item, ast.Include):
+                target = os.path.normpath(os.path.join(directory, item.path))
+                queue.append((target, None, item.span, os.path.dirname(target)))
+    return Sources(root, tuple(files), texts, tuple(diagnostics))

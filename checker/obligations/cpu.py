@@ -1,0 +1,133 @@
+"""CPU-EXCL and CPU-IDENT: who runs on each core, and whether the GIC can tell cores apart."""
+
+from __future__ import annotations
+
+import z3
+
+from checker.encode import Session
+from checker.obligations.base import at, failed, hexaddr, obligation, proved, unknown
+from checker.result import Place, Result
+from checker.spec import Cpu, Kernel, Spec
+
+MAX_SMP_CORES = 8
+# seL4's gicr_init looks for its redistributor in the first 1 MiB of the
+# redistributor region ("assume 8 cores", 0x20000 apart).
+GICR_WINDOW = 0x100000
+
+
+@obligation("CPU-EXCL", "cpu")
+def cpu_excl(spec: Spec, session: Session) -> list[Result]:
+    """Every cpu has at most one kernel; every kernel has one cpu, or 1..8 if smp."""
+    results = [_cpu_owners(spec, session, cpu) for cpu in spec.platform.cpus]
+    results += [_kernel_cores(session, kernel) for kernel in spec.kernels]
+    return results
+
+
+def _cpu_owners(spec: Spec, s: Session, cpu: Cpu) -> Result:
+    kernels = spec.kernels
+    i, j, ordered = s.index_pair(len(kernels))
+    owners = [n for n, k in enumerate(kernels) if cpu in k.cores]
+    violation = s.all_of([ordered, s.member(i, owners), s.member(j, owners)])
+    outcome = s.check(violation, {"i": i, "j": j}, f"CPU-EXCL cpu {cpu.name}")
+    if outcome.status == "unknown":
+        return unknown("CPU-EXCL", cpu.name, cpu.span, outcome)
+    if outcome.status == "unsat":
+        return proved("CPU-EXCL", cpu.name, cpu.span, f"cpu {cpu.name} has at most one kernel")
+    a, b = kernels[outcome.values["i"]], kernels[outcome.values["j"]]
+    message = f"cpu {cpu.name}{at(cpu.span)} is claimed by kernel {a.name}{at(a.span)} and by kernel {b.name}{at(b.span)}"
+    cex = {"cpu": cpu.name, "kernels": [a.name, b.name]}
+    places = [Place(f"kernel {a.name}", a.span), Place(f"kernel {b.name}", b.span)]
+    return failed("CPU-EXCL", cpu.name, message, b.span, cex, places, [{"op": "boot", "kernel": a.name}, {"op": "boot", "kernel": b.name}])
+
+
+def _kernel_cores(s: Session, kernel: Kernel) -> Result:
+    n = s.num(len(kernel.cores), 16)
+    smp = z3.BoolVal(kernel.profile.smp, s.ctx)
+    cases = {
+        "none": n == s.num(0, 16),
+        "several": z3.And(z3.Not(smp), z3.UGT(n, s.num(1, 16))),
+        "too-many": z3.And(smp, z3.UGT(n, s.num(MAX_SMP_CORES, 16))),
+    }
+    outcome = s.check(s.any_of(cases.values()), dict(cases), f"CPU-EXCL kernel {kernel.name}")
+    if outcome.status == "unknown":
+        return unknown("CPU-EXCL", kernel.name, kernel.span, outcome)
+    if outcome.status == "unsat":
+        return proved("CPU-EXCL", kernel.name, kernel.span, f"kernel {kernel.name} has {len(kernel.cores)} core(s)")
+    case = next(k for k in cases if outcome.values[k])
+    names = ", ".join(c.name for c in kernel.cores)
+    message = {
+        "none": f"kernel {kernel.name}{at(kernel.span)} has no cpu; give it `cores CPU`",
+        "several": (
+            f"kernel {kernel.name}{at(kernel.span)} has {len(kernel.cores)} cores ({names}) but profile "
+            f"{kernel.profile.name} is not smp; a non-smp seL4 runs on exactly one core"
+        ),
+        "too-many": f"smp kernel {kernel.name}{at(kernel.span)} has {len(kernel.cores)} cores; at most {MAX_SMP_CORES}",
+    }[case]
+    cex = {"kernel": kernel.name, "problem": case, "cores": [c.name for c in kernel.cores]}
+    return failed("CPU-EXCL", kernel.name, message, kernel.span, cex, [Place(f"kernel {kernel.name}", kernel.span)], [])
+
+
+@obligation("CPU-IDENT", "cpu")
+def cpu_ident(spec: Spec, session: Session) -> list[Result]:
+    """MPIDRs are distinct; GICv2 CPU-interface numbers are distinct and in 0..7; GICv3 frames are findable."""
+    cpus = spec.platform.cpus
+    results = _colliding(session, cpus, [c.mpidr for c in cpus], 64, "MPIDR", lambda c: hexaddr(c.mpidr))
+    gic = spec.platform.gic
+    if gic.version == 2:
+        numbers = [c.gic_cpu if c.gic_cpu is not None else 0 for c in cpus]
+        results += _colliding(session, cpus, numbers, 64, "CPU-interface number", lambda c: str(c.gic_cpu))
+        results += [r for c in cpus if (r := _gic_cpu_range(session, c)) is not None]
+    elif gic.redistributors is not None:
+        results += [
+            r for n, c in enumerate(cpus) if (r := _redistributor_window(session, c, n, gic.redistributors.base, gic.redistributor_stride))
+        ]
+    if not results:
+        results.append(proved("CPU-IDENT", "all", spec.platform.span, "every core is identified uniquely"))
+    return results
+
+
+def _colliding(s: Session, cpus, values: list[int], bits: int, what: str, show) -> list[Result]:
+    if len(cpus) < 2:
+        return []
+    i, j, ordered = s.index_pair(len(cpus))
+    violation = s.all_of([ordered, s.lookup(i, values, bits) == s.lookup(j, values, bits)])
+    pairs, outcome = s.pairs(violation, i, j, f"CPU-IDENT distinct {what}")
+    results = []
+    for a_i, b_i in pairs:
+        a, b = cpus[a_i], cpus[b_i]
+        message = f"cpus {a.name}{at(a.span)} and {b.name}{at(b.span)} have the same {what} {show(a)}"
+        cex = {"cpus": [a.name, b.name], "field": what, "value": values[a_i]}
+        places = [Place(f"cpu {a.name}", a.span), Place(f"cpu {b.name}", b.span)]
+        results.append(failed("CPU-IDENT", f"{a.name},{b.name}", message, b.span, cex, places, []))
+    if outcome.status == "unknown":
+        results.append(unknown("CPU-IDENT", "all", cpus[0].span, outcome))
+    return results
+
+
+def _gic_cpu_range(s: Session, cpu: Cpu) -> Result | None:
+    value = s.num(cpu.gic_cpu if cpu.gic_cpu is not None else 0, 64)
+    outcome = s.check(z3.UGT(value, s.num(7, 64)), {}, f"CPU-IDENT gic_cpu {cpu.name}")
+    if outcome.status == "unsat":
+        return None
+    if outcome.status == "unknown":
+        return unknown("CPU-IDENT", cpu.name, cpu.span, outcome)
+    message = f"cpu {cpu.name}{at(cpu.span)} has CPU-interface number {cpu.gic_cpu}; a GICv2 has interfaces 0..7 only"
+    cex = {"cpus": [cpu.name], "field": "CPU-interface number", "value": cpu.gic_cpu}
+    return failed("CPU-IDENT", cpu.name, message, cpu.span, cex, [Place(f"cpu {cpu.name}", cpu.span)], [])
+
+
+def _redistributor_window(s: Session, cpu: Cpu, index: int, base: int, stride: int) -> Result | None:
+    frame_end = s.num(base + (index + 1) * stride)
+    outcome = s.check(z3.UGT(frame_end, s.num(base + GICR_WINDOW)), {}, f"CPU-IDENT redistributor {cpu.name}")
+    if outcome.status == "unsat":
+        return None
+    if outcome.status == "unknown":
+        return unknown("CPU-IDENT", cpu.name, cpu.span, outcome)
+    frame = base + index * stride
+    message = (
+        f"cpu {cpu.name}{at(cpu.span)} is core {index} in declaration order, so its redistributor frame is at "
+        f"{hexaddr(frame)}, outside the 1 MiB window [{hexaddr(base)}, {hexaddr(base + GICR_WINDOW)}) that "
+        "seL4's gicr_init searches: the kernel on that core cannot find its redistributor"
+    )
+    cex = {"cpus": [cpu.name], "field": "redistributor frame", "value": frame}
+    return failed("CPU-IDENT", cpu.name, message, cpu.span, cex, [Place(f"cpu {cpu.name}", cpu.span)], [])

@@ -1,0 +1,472 @@
+"""Text of one `.mk` file -> `FileAst` plus diagnostics.
+
+Lark parses with the LALR grammar in `grammar/mk.lark`; a transformer builds the
+frozen AST, checking the form and range of every number on the way. Syntax
+errors are turned into diagnostics in the user's words (terminal names are
+mapped to what they look like), and parsing resumes at the next top-level item
+so one run reports an error for every broken item.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from pathlib import Path
+
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+from checker import ast
+from checker.diagnostics import Diagnostic, error
+from checker.span import Span
+
+MAX_U64 = (1 << 64) - 1
+# After this many syntax errors in one file the rest is noise.
+MAX_SYNTAX_ERRORS = 20
+
+_SIZE_SUFFIX = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+_NUMBER_FORMS = (
+    (re.compile(r"0[xX]([0-9a-fA-F][0-9a-fA-F_]*)"), 16),
+    (re.compile(r"0[bB]([01][01_]*)"), 2),
+    (re.compile(r"([0-9][0-9_]*)"), 10),
+)
+_TOP_LEVEL = ("include", "platform", "profile", "kernel", "shared", "channel", "loader", "boot", "allow")
+_TOP_LEVEL_LINE = re.compile(r"^[ \t]*(%s)\b" % "|".join(_TOP_LEVEL), re.M)
+
+# How terminals that are not literal words are described to the user.
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": 'a string in "quotes"',
+    "IRQ_KIND": "'spi', 'ppi' or 'sgi'",
+    "TRIGGER": "'level' or 'edge'",
+    "$END": "end of file",
+}
+
+
+def _grammar_text() -> str:
+    """The grammar, from the installed package or, in a source checkout, from `grammar/`."""
+    try:
+        return resources.files("checker.grammar").joinpath("mk.lark").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return (Path(__file__).resolve().parent.parent / "grammar" / "mk.lark").read_text("utf-8")
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark(
+        _grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=False,
+    )
+
+
+def parse_number(text: str) -> int | str:
+    """The value of a number literal, or a message saying what is wrong with it."""
+    for pattern, base in _NUMBER_FORMS:
+        suffix = ""
+        body = text
+        if base == 10 and text[-1:] in _SIZE_SUFFIX:
+            body, suffix = text[:-1], text[-1]
+        match = pattern.fullmatch(body)
+        if match and not match.group(1).endswith("_"):
+            value = int(match.group(1).replace("_", ""), base) * _SIZE_SUFFIX.get(suffix, 1)
+            return value
+    return (
+        f"'{text}' is not a number: write decimal (4096), hex (0x1000), binary (0b1010), "
+        "optionally with _ between digits, or a decimal size such as 4K, 2M, 1G, 1T"
+    )
+
+
+class ParseContext:
+    """What one file's parse needs: its name, and the diagnostics found so far."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, meta_or_token) -> Span:
+        item = meta_or_token
+        return Span(self.path, item.line, item.column, item.end_line, item.end_column)
+
+
+class _ToAst(Transformer):
+    """Lark tree -> checker.ast nodes. Tokens keep positions through `span`."""
+
+    def __init__(self, ctx: ParseContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    # ---- leaves
+    def NUMBER(self, token: Token) -> ast.Number:
+        span = self.ctx.span(token)
+        value = parse_number(str(token))
+        if isinstance(value, str):
+            self.ctx.diagnostics.append(error("E106", value, span))
+            value = 0
+        elif value > MAX_U64:
+            self.ctx.diagnostics.append(
+                error("E107", f"{token} does not fit in 64 bits (the largest value is 0x{MAX_U64:x})", span)
+            )
+            value = MAX_U64
+        return ast.Number(value, span)
+
+    def NAME(self, token: Token) -> ast.Name:
+        return ast.Name(str(token), self.ctx.span(token))
+
+    def STRING(self, token: Token) -> Token:
+        return token
+
+    # ---- helpers
+    def _s(self, meta) -> Span:
+        return self.ctx.span(meta)
+
+    @staticmethod
+    def _pick(children, cls) -> list:
+        return [c for c in children if isinstance(c, cls)]
+
+    @staticmethod
+    def _tokens(children, type_: str) -> list[Token]:
+        return [c for c in children if isinstance(c, Token) and c.type == type_]
+
+    # ---- shared pieces
+    @v_args(meta=True)
+    def region(self, meta, children) -> ast.RegionAst:
+        base, size = self._pick(children, ast.Number)
+        return ast.RegionAst(base, size, self._s(meta))
+
+    @v_args(meta=True)
+    def irq(self, meta, children) -> ast.IrqAst:
+        kind = self._tokens(children, "IRQ_KIND")[0]
+        trigger = self._tokens(children, "TRIGGER")
+        number = self._pick(children, ast.Number)[0]
+        return ast.IrqAst(str(kind), number, str(trigger[0]) if trigger else None, self._s(meta))
+
+    def irq_list(self, children) -> tuple[ast.IrqAst, ...]:
+        return tuple(self._pick(children, ast.IrqAst))
+
+    def name_list(self, children) -> tuple[ast.Name, ...]:
+        return tuple(self._pick(children, ast.Name))
+
+    # ---- top level
+    def start(self, children) -> tuple:
+        return tuple(c for c in children if not isinstance(c, Token))
+
+    @v_args(meta=True)
+    def include(self, meta, children) -> ast.Include:
+        string = self._tokens(children, "STRING")[0]
+        return ast.Include(str(string)[1:-1], self.ctx.span(string))
+
+    @v_args(meta=True)
+    def platform(self, meta, children) -> ast.PlatformAst:
+        name = self._pick(children, ast.Name)[0]
+        return ast.PlatformAst(
+            name=name,
+            settings=tuple(self._pick(children, ast.Setting)),
+            cpus=tuple(self._pick(children, ast.CpuAst)),
+            banks=tuple(self._pick(children, ast.BankAst)),
+            gics=tuple(self._pick(children, ast.GicAst)),
+            devices=tuple(self._pick(children, ast.DeviceAst)),
+            span=self._s(meta),
+        )
+
+    def _setting(self, key: str, meta, children) -> ast.Setting:
+        return ast.Setting(key, self._pick(children, ast.Number)[0], self._s(meta))
+
+    @v_args(meta=True)
+    def paddr_bits(self, meta, children) -> ast.Setting:
+        return self._setting("paddr_bits", meta, children)
+
+    @v_args(meta=True)
+    def page(self, meta, children) -> ast.Setting:
+        return self._setting("page", meta, children)
+
+    @v_args(meta=True)
+    def cpu(self, meta, children) -> ast.CpuAst:
+        numbers = self._pick(children, ast.Number)
+        return ast.CpuAst(
+            self._pick(children, ast.Name)[0],
+            numbers[0],
+            numbers[1] if len(numbers) > 1 else None,
+            self._s(meta),
+        )
+
+    def _bank(self, kind: str, meta, children) -> ast.BankAst:
+        name = self._pick(children, ast.Name)[0]
+        return ast.BankAst(kind, name, self._pick(children, ast.RegionAst)[0], self._s(meta))
+
+    @v_args(meta=True)
+    def memory(self, meta, children) -> ast.BankAst:
+        return self._bank("memory", meta, children)
+
+    @v_args(meta=True)
+    def reserved(self, meta, children) -> ast.BankAst:
+        return self._bank("reserved", meta, children)
+
+    @v_args(meta=True)
+    def device(self, meta, children) -> ast.DeviceAst:
+        irqs = [c for c in children if isinstance(c, tuple)]
+        return ast.DeviceAst(
+            self._pick(children, ast.Name)[0],
+            self._pick(children, ast.RegionAst)[0],
+            irqs[0] if irqs else (),
+            self._s(meta),
+        )
+
+    @v_args(meta=True)
+    def gic(self, meta, children) -> ast.GicAst:
+        return ast.GicAst(
+            self._pick(children, ast.Name)[0], tuple(self._pick(children, ast.GicField)), self._s(meta)
+        )
+
+    def _gic_field(self, field: str, meta, children, **values) -> ast.GicField:
+        base = dict(region=None, base=None, stride=None, value=None)
+        base.update(values)
+        return ast.GicField(field=field, span=self._s(meta), **base)
+
+    @v_args(meta=True)
+    def distributor(self, meta, children) -> ast.GicField:
+        return self._gic_field("distributor", meta, children, region=self._pick(children, ast.RegionAst)[0])
+
+    @v_args(meta=True)
+    def cpu_interface(self, meta, children) -> ast.GicField:
+        return self._gic_field("cpu_interface", meta, children, region=self._pick(children, ast.RegionAst)[0])
+
+    @v_args(meta=True)
+    def redistributors(self, meta, children) -> ast.GicField:
+        base, stride = self._pick(children, ast.Number)
+        return self._gic_field("redistributors", meta, children, base=base, stride=stride)
+
+    @v_args(meta=True)
+    def lines(self, meta, children) -> ast.GicField:
+        return self._gic_field("lines", meta, children, value=self._pick(children, ast.Number)[0])
+
+    @v_args(meta=True)
+    def profile(self, meta, children) -> ast.ProfileAst:
+        names = self._pick(children, ast.Name)
+        return ast.ProfileAst(
+            names[0],
+            names[1] if len(names) > 1 else None,
+            tuple(self._pick(children, ast.FlagAst)),
+            self._s(meta),
+        )
+
+    @v_args(meta=True)
+    def flag(self, meta, children) -> ast.FlagAst:
+        key, value = self._pick(children, ast.Name)
+        return ast.FlagAst(key, value, self._s(meta))
+
+    @v_args(meta=True)
+    def kernel(self, meta, children) -> ast.KernelAst:
+        def items(tag: str) -> list:
+            return [c[1] for c in children if isinstance(c, tuple) and len(c) == 2 and c[0] == tag]
+
+        return ast.KernelAst(
+            name=self._pick(children, ast.Name)[0],
+            profiles=tuple(items("profile")),
+            cores=tuple(items("cores")),
+            ram=tuple(items("ram")),
+            devices=tuple(name for names in items("devices") for name in names),
+            irqs=tuple(irq for irqs in items("irqs") for irq in irqs),
+            routes=tuple(self._pick(children, ast.RouteAst)),
+            span=self._s(meta),
+        )
+
+    # Kernel items come back tagged so `kernel` can sort them without new classes.
+    def kernel_profile(self, children):
+        return ("profile", self._pick(children, ast.Name)[0])
+
+    def cores(self, children):
+        return ("cores", [c for c in children if isinstance(c, tuple)][0])
+
+    def ram(self, children):
+        return ("ram", self._pick(children, ast.RegionAst)[0])
+
+    def devices(self, children):
+        return ("devices", [c for c in children if isinstance(c, tuple)][0])
+
+    def kernel_irqs(self, children):
+        return ("irqs", [c for c in children if isinstance(c, tuple)][0])
+
+    @v_args(meta=True)
+    def route(self, meta, children) -> ast.RouteAst:
+        kind = self._tokens(children, "IRQ_KIND")[0]
+        number = self._pick(children, ast.Number)[0]
+        irq_span = Span(self.ctx.path, kind.line, kind.column, number.span.end_line, number.span.end_column)
+        irq = ast.IrqAst(str(kind), number, None, irq_span)
+        return ast.RouteAst(irq, self._pick(children, ast.Name)[0], self._s(meta))
+
+    @v_args(meta=True)
+    def shared(self, meta, children) -> ast.SharedAst:
+        return ast.SharedAst(
+            self._pick(children, ast.Name)[0],
+            self._pick(children, ast.RegionAst)[0],
+            tuple(self._pick(children, ast.AccessAst)),
+            self._s(meta),
+        )
+
+    @v_args(meta=True)
+    def access(self, meta, children) -> ast.AccessAst:
+        kernel, mode = self._pick(children, ast.Name)
+        return ast.AccessAst(kernel, mode, self._s(meta))
+
+    @v_args(meta=True)
+    def channel(self, meta, children) -> ast.ChannelAst:
+        return ast.ChannelAst(
+            name=self._pick(children, ast.Name)[0],
+            endpoints=tuple(self._pick(children, ast.EndpointsAst)),
+            sgis=tuple(self._pick(children, ast.IrqAst)),
+            targets=tuple(c[1] for c in children if isinstance(c, tuple) and c[0] == "target"),
+            mailboxes=tuple(self._pick(children, ast.MailboxAst)),
+            span=self._s(meta),
+        )
+
+    @v_args(meta=True)
+    def endpoints(self, meta, children) -> ast.EndpointsAst:
+        names = self._pick(children, ast.Name)
+        return ast.EndpointsAst(names[0], names[1], names[2] if len(names) > 2 else None, self._s(meta))
+
+    @v_args(meta=True)
+    def channel_sgi(self, meta, children) -> ast.IrqAst:
+        kind = self._tokens(children, "IRQ_KIND")[0]
+        return ast.IrqAst(str(kind), self._pick(children, ast.Number)[0], None, self._s(meta))
+
+    def target(self, children):
+        return ("target", self._pick(children, ast.Number)[0])
+
+    @v_args(meta=True)
+    def mailbox(self, meta, children) -> ast.MailboxAst:
+        return ast.MailboxAst(
+            self._pick(children, ast.Name)[0], self._pick(children, ast.Number)[0], self._s(meta)
+        )
+
+    @v_args(meta=True)
+    def loader(self, meta, children) -> ast.LoaderAst:
+        return ast.LoaderAst(tuple(self._pick(children, ast.Name)), self._s(meta))
+
+    def loader_action(self, children) -> ast.Name:
+        return self._pick(children, ast.Name)[0]
+
+    @v_args(meta=True)
+    def boot_order(self, meta, children) -> ast.BootOrderAst:
+        return ast.BootOrderAst([c for c in children if isinstance(c, tuple)][0], self._s(meta))
+
+    @v_args(meta=True)
+    def allow(self, meta, children) -> ast.AllowAst:
+        obligation, subject = self._pick(children, ast.Name)
+        reason = self._tokens(children, "STRING")[0]
+        return ast.AllowAst(obligation, subject, str(reason)[1:-1], self._s(meta))
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _describe_terminal(name: str) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
+    try:
+        pattern = _parser().get_terminal(name).pattern
+    except KeyError:
+        return name.lower()
+    if isinstance(pattern, PatternStr):
+        return f"'{pattern.value}'"
+    return name.lower()
+
+
+def _expected_words(expected) -> str:
+    words = sorted({_describe_terminal(t) for t in expected if t not in ("SEMI",)})
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return "one of " + ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    if token.type == "NAME":
+        return f"name '{token}'"
+    if token.type == "NUMBER":
+        return f"number {token}"
+    if token.type == "STRING":
+        return f"string {token}"
+    return f"'{token}'"
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        span = Span.point(path, exc.line, exc.column)
+        rest = text[exc.pos_in_stream :]
+        if rest.startswith('"'):
+            return error("E102", "this string is not closed with '\"' on the same line", span)
+        if rest.startswith("/*"):
+            return error("E103", "this comment is not closed with '*/'", span)
+        char = rest[:1]
+        shown = repr(char) if not char.isprintable() or char.isspace() else f"'{char}'"
+        return error("E101", f"unexpected character {shown}", span)
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        token = exc.token
+        span = Span(path, token.line, token.column, token.end_line or token.line, token.end_column or token.column + 1)
+        expected = _expected_words(exc.accepts or exc.expected)
+        tail = f"; expected {expected}" if expected else ""
+        return error("E104", f"unexpected {_describe_token(token)}{tail}", span)
+    # End of input: point just past the last non-blank character.
+    stripped = text.rstrip()
+    line = stripped.count("\n") + 1
+    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    expected = exc.expected if isinstance(exc, UnexpectedEOF) else (exc.accepts or exc.expected)
+    words = _expected_words(expected)
+    tail = f"; expected {words}" if words else ""
+    return error("E105", f"the file ends in the middle of an item{tail}", Span.point(path, line, column))
+
+
+def _blank_item_at(text: str, pos: int) -> str:
+    """Replace the top-level item around `pos` by spaces (newlines kept) so parsing can resume."""
+    starts = [m.start(1) for m in _TOP_LEVEL_LINE.finditer(text)]
+    before = [s for s in starts if s <= pos]
+    after = [s for s in starts if s > pos]
+    begin = before[-1] if before else 0
+    end = after[0] if after else len(text)
+    if end <= begin:
+        end = len(text)
+    blank = re.sub(r"[^\n]", " ", text[begin:end])
+    return text[:begin] + blank + text[end:]
+
+
+def _error_pos(exc: UnexpectedInput, text: str) -> int:
+    if isinstance(exc, UnexpectedCharacters):
+        return exc.pos_in_stream
+    token = getattr(exc, "token", None)
+    if token is not None and token.start_pos is not None and token.type != "$END":
+        return token.start_pos
+    return len(text)
+
+
+def parse_text(text: str, path: str) -> tuple[ast.FileAst, list[Diagnostic]]:
+    """Parse one file's text. Always returns an AST (possibly partial) and the diagnostics."""
+    ctx = ParseContext(path)
+    syntax: list[Diagnostic] = []
+    work = text
+    while True:
+        try:
+            tree = _parser().parse(work)
+            break
+        except UnexpectedInput as exc:
+            syntax.append(_syntax_diagnostic(exc, work, path))
+            if len(syntax) >= MAX_SYNTAX_ERRORS:
+                return ast.FileAst(path, ()), syntax
+            blanked = _blank_item_at(work, _error_pos(exc, work))
+            if blanked == work:
+                return ast.FileAst(path, ()), syntax
+            work = blanked
+    items = _ToAst(ctx).transform(tree)
+    return ast.FileAst(path, items), syntax + ctx.diagnostics
+
+

@@ -1,0 +1,92 @@
+"""Results of a check, as plain data the reports and the library API read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from checker.diagnostics import Diagnostic
+from checker.span import Span
+
+PROVED = "proved"
+FAILED = "failed"
+WAIVED = "waived"
+UNKNOWN = "unknown"
+# The encoding and the reference model disagree: a bug in pcheck, never a verdict.
+INTERNAL_ERROR = "internal-error"
+
+STATUSES = (PROVED, FAILED, WAIVED, UNKNOWN, INTERNAL_ERROR)
+
+
+@frozen
+class Place:
+    """A spec location that takes part in a counterexample, with its role in words."""
+
+    what: str
+    span: Span | None
+
+
+@frozen
+class Result:
+    """One obligation instance: its verdict, and for a failure the counterexample."""
+
+    id: str
+    subject: str
+    status: str
+    message: str
+    location: Span | None
+    counterexample: Mapping[str, Any] | None = None
+    places: tuple[Place, ...] = ()
+    waiver: str | None = None
+    # The model scenario that shows the failure (plain data; see checker/replay.py).
+    scenario: tuple[Mapping[str, Any], ...] | None = None
+    seconds: float = 0.0
+
+    def subject_names(self) -> tuple[str, ...]:
+        """The names a waiver may use to match this result (`k0.ram,k1.ram` -> k0.ram, k0, k1.ram, k1)."""
+        names: list[str] = []
+        for part in self.subject.split(","):
+            part = part.strip()
+            names.append(part)
+            head = part.split(".")[0].split("[")[0]
+            if head != part:
+                names.append(head)
+        return tuple(names)
+
+
+@frozen
+class Report:
+    """Everything one spec check produced."""
+
+    spec: str
+    results: tuple[Result, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+    sources: Mapping[str, str] = field(factory=dict, eq=False)
+
+    @property
+    def status(self) -> str:
+        """error (the spec was rejected or pcheck failed), failed, unknown or proved.
+
+        A definite failure outranks an unknown: the system is broken either way,
+        and the failure is what the user can act on.
+        """
+        if any(d.is_error for d in self.diagnostics) or self.has_internal_error:
+            return "error"
+        if any(r.status == FAILED for r in self.results):
+            return "failed"
+        if any(r.status == UNKNOWN for r in self.results):
+            return "unknown"
+        return "proved"
+
+    def counts(self) -> dict[str, int]:
+        counts = {status: 0 for status in STATUSES}
+        for r in self.results:
+            counts[r.status] += 1
+        return counts
+
+    @property
+    def has_internal_error(self) -> bool:
+        return any(r.status == INTERNAL_ERROR for r in self.results)

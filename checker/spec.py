@@ -1,0 +1,248 @@
+"""The resolved system: names bound to objects, defaults applied, interrupts as INTIDs.
+
+A `Spec` is what every obligation reads. It is built by `resolve` from `.mk`
+files, or directly by a toolchain from these classes (every `span` may then be
+None). All classes are frozen; addresses and sizes are plain Python ints and
+may be anything (the obligations check them: a region that wraps past 2^64 is
+a failure, not an exception).
+"""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+
+from checker.span import Span
+
+SPI_BASE = 32
+PPI_BASE = 16
+MAX_INTID = 1019
+
+
+def describe_intid(intid: int) -> str:
+    """The device-tree form and the INTID, as diagnostics always show them."""
+    if intid >= SPI_BASE:
+        return f"SPI {intid - SPI_BASE} (INTID {intid})"
+    if intid >= PPI_BASE:
+        return f"PPI {intid - PPI_BASE} (INTID {intid})"
+    return f"SGI {intid} (INTID {intid})"
+
+
+def spi_subject(intid: int) -> str:
+    """How results name an SPI: `spi 27`."""
+    return f"spi {intid - SPI_BASE}"
+
+
+@frozen
+class Region:
+    """A physical range [base, base + size) with the name results use for it."""
+
+    name: str
+    base: int
+    size: int
+    span: Span | None = None
+
+    @property
+    def end(self) -> int:
+        """One past the last byte; may exceed 2^64 for a region that wraps."""
+        return self.base + self.size
+
+
+@frozen
+class Cpu:
+    name: str
+    mpidr: int
+    gic_cpu: int | None = None
+    span: Span | None = None
+
+    @property
+    def affinity(self) -> int:
+        """Aff3.Aff2.Aff1.Aff0 packed as seL4's SGI target and GICR_TYPER use it (bits 31..0)."""
+        aff3 = (self.mpidr >> 32) & 0xFF
+        return (aff3 << 24) | (self.mpidr & 0xFFFFFF)
+
+
+@frozen
+class Irq:
+    """An interrupt line as an INTID, with the trigger mode the owner configures."""
+
+    intid: int
+    trigger: str | None = None  # "level" | "edge" | None
+    span: Span | None = None
+
+    @property
+    def is_spi(self) -> bool:
+        return self.intid >= SPI_BASE
+
+
+@frozen
+class Device:
+    name: str
+    region: Region
+    irqs: tuple[Irq, ...] = ()
+    span: Span | None = None
+
+
+@frozen
+class Gic:
+    """The interrupt controller. v2 has a CPU interface frame, v3 redistributors."""
+
+    version: int
+    distributor: Region
+    lines: int = 1020
+    cpu_interface: Region | None = None
+    redistributors: Region | None = None  # base, and stride x number of cpus
+    redistributor_stride: int = 0x20000
+    span: Span | None = None
+
+    @property
+    def frames(self) -> tuple[Region, ...]:
+        return tuple(r for r in (self.distributor, self.cpu_interface, self.redistributors) if r is not None)
+
+
+@frozen
+class Platform:
+    name: str
+    cpus: tuple[Cpu, ...]
+    memory: tuple[Region, ...]
+    gic: Gic
+    reserved: tuple[Region, ...] = ()
+    devices: tuple[Device, ...] = ()
+    paddr_bits: int = 40
+    page: int = 4096
+    span: Span | None = None
+
+
+@frozen
+class Profile:
+    """What a kernel build does; see the profile table in the README."""
+
+    name: str
+    dist_init: str = "always"  # always | first | never
+    boot_mask: str = "all"  # all | own
+    device_untypeds: str = "all"  # all | declared
+    sgi_signal: bool = True
+    irq_route: bool = False
+    smp: bool = False
+    trigger_config: str = "runtime"  # runtime | loader
+    span: Span | None = None
+
+
+SEL4 = Profile("sel4")
+SEL4_SMP = Profile("sel4-smp", sgi_signal=False, irq_route=True, smp=True)
+SEL4_MK = Profile("sel4-mk", dist_init="first", boot_mask="own", irq_route=True)
+BUILTIN_PROFILES = {p.name: p for p in (SEL4, SEL4_SMP, SEL4_MK)}
+
+# Flag -> the values it takes, in the order the README lists them.
+PROFILE_FLAGS: dict[str, tuple[str, ...]] = {
+    "dist_init": ("always", "first", "never"),
+    "boot_mask": ("all", "own"),
+    "device_untypeds": ("all", "declared"),
+    "sgi_signal": ("yes", "no"),
+    "irq_route": ("yes", "no"),
+    "smp": ("yes", "no"),
+    "trigger_config": ("runtime", "loader"),
+}
+
+
+@frozen
+class Route:
+    """`route spi N to CPU` of an smp kernel."""
+
+    intid: int
+    cpu: Cpu
+    span: Span | None = None
+
+
+@frozen
+class Kernel:
+    name: str
+    cores: tuple[Cpu, ...]
+    profile: Profile = SEL4
+    ram: tuple[Region, ...] = ()
+    devices: tuple[Device, ...] = ()
+    irqs: tuple[Irq, ...] = ()  # owned interrupts that no platform device lists
+    routes: tuple[Route, ...] = ()
+    span: Span | None = None
+
+    @property
+    def owned_irqs(self) -> tuple[Irq, ...]:
+        """Every interrupt the kernel owns: its devices' and its own `irq` lines."""
+        return tuple(irq for dev in self.devices for irq in dev.irqs) + self.irqs
+
+    @property
+    def owned_spis(self) -> tuple[Irq, ...]:
+        return tuple(irq for irq in self.owned_irqs if irq.is_spi)
+
+    def route_core(self, intid: int) -> Cpu | None:
+        """The core an SPI of this kernel should go to: its `route`, else its first core."""
+        for route in self.routes:
+            if route.intid == intid:
+                return route.cpu
+        return self.cores[0] if self.cores else None
+
+
+@frozen
+class Access:
+    kernel: Kernel
+    mode: str  # "r" | "rw"
+    span: Span | None = None
+
+
+@frozen
+class Shared:
+    name: str
+    region: Region
+    access: tuple[Access, ...] = ()
+    span: Span | None = None
+
+    def mode_of(self, kernel_name: str) -> str | None:
+        for access in self.access:
+            if access.kernel.name == kernel_name:
+                return access.mode
+        return None
+
+
+@frozen
+class Channel:
+    name: str
+    sender: Kernel
+    receiver: Kernel
+    sgi: int
+    on: Cpu | None = None  # the receiving core, when written
+    target: int | None = None  # the raw target the sender passes; None: the right one
+    mailbox: Shared | None = None
+    tag: int | None = None
+    span: Span | None = None
+
+    @property
+    def receiving_core(self) -> Cpu | None:
+        if self.on is not None:
+            return self.on
+        return self.receiver.cores[0] if self.receiver.cores else None
+
+
+@frozen
+class Waiver:
+    obligation: str
+    subject: str
+    reason: str
+    span: Span | None = None
+
+
+@frozen
+class Spec:
+    """A whole multikernel system, resolved and ready to check."""
+
+    platform: Platform
+    kernels: tuple[Kernel, ...]
+    shared: tuple[Shared, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    profiles: tuple[Profile, ...] = ()  # user-defined ones, for reference
+    loader_gic_init: bool = False
+    boot_order: tuple[Kernel, ...] | None = None
+    waivers: tuple[Waiver, ...] = ()
+    path: str = "<spec>"
+    sources: dict[str, str] = field(factory=dict, eq=False, hash=False)
+
+    def kernel(self, name: str) -> Kernel:
+        return next(k for k in self.kernels if k.name == name)

@@ -1,0 +1,29 @@
+// The system of imx8mm-icfgr-word.mk with the trigger modes configured once
+// by the loader (`trigger_config loader`) instead of by each kernel at run
+// time: uart2 and uart4 still share GICD_ICFGR word 3, but no kernel writes
+// it after boot, so no update can be lost.
+//
+// expect: proved
+
+include "platforms/imx8mm.mk"
+
+profile mk extends sel4-mk {
+    device_untypeds declared
+    trigger_config loader
+}
+
+loader { gic_init }
+
+kernel k0 {
+    profile mk
+    cores a0
+    ram at 0x4000_0000 size 1G
+    devices uart2
+}
+
+kernel k1 {
+    profile mk
+    cores a1
+    ram at 0x8000_0000 size 512M
+    devices uart4, enet
+}

@@ -1,0 +1,40 @@
+// Mistake: the SMP kernel is made the sender of a completion channel.
+// seL4_IRQControl_IssueSGISignal exists only in non-SMP builds
+// (`sgi_signal no` in sel4-smp and every profile extending it).
+//  - IPI-CAP done: the sender k0 cannot send SGIs.
+// The channel's SGI, target and receiver are otherwise fine.
+//
+// expect: failed IPI-CAP done
+
+include "platforms/qemu-virt-gicv3.mk"
+
+profile mk extends sel4-mk {
+    device_untypeds declared
+}
+
+profile mk-smp extends sel4-smp {
+    dist_init first
+    boot_mask own
+    device_untypeds declared
+}
+
+loader { gic_init }
+
+kernel k0 {
+    profile mk-smp
+    cores a0, a1
+    ram at 0x4000_0000 size 1G
+    devices uart
+}
+
+kernel k1 {
+    profile mk
+    cores a2
+    ram at 0x8000_0000 size 256M
+    devices virtio0
+}
+
+channel done {
+    from k0 to k1
+    sgi 4
+}
