@@ -20,7 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr
 
 from checker import ast
-from checker.diagnostics import Diagnostic, error
+from checker.diagnostics import Diagnostic, did_you_mean, error
 from checker.span import Span
 
 MAX_U64 = (1 << 64) - 1
@@ -41,10 +41,25 @@ _TERMINAL_WORDS = {
     "NAME": "a name",
     "NUMBER": "a number",
     "STRING": 'a string in "quotes"',
-    "IRQ_KIND": "'spi', 'ppi' or 'sgi'",
-    "TRIGGER": "'level' or 'edge'",
+    "IRQ_KIND": ("'spi'", "'ppi'", "'sgi'"),
+    "TRIGGER": ("'level'", "'edge'"),
     "$END": "end of file",
 }
+
+
+class _KeywordBoundary:
+    """A no-op post-lexer whose only job is to make every lexer state accept NAME.
+
+    With lark's contextual lexer a state that expects only keywords would
+    otherwise match the keyword `kernel` at the start of `kernelx` and report
+    the `x` that follows. With NAME always in the state, lark lexes the whole
+    word and turns it into the keyword only when it is exactly the keyword.
+    """
+
+    always_accept = ("NAME",)
+
+    def process(self, stream):
+        return stream
 
 
 def _grammar_text() -> str:
@@ -63,6 +78,7 @@ def _parser() -> Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
+        postlex=_KeywordBoundary(),
         cache=False,
     )
 
@@ -367,20 +383,26 @@ class _ToAst(Transformer):
 # ---------------------------------------------------------------- errors
 
 
-def _describe_terminal(name: str) -> str:
+def _describe_terminal(name: str) -> tuple[str, ...]:
     if name in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[name]
+        words = _TERMINAL_WORDS[name]
+        return words if isinstance(words, tuple) else (words,)
     try:
         pattern = _parser().get_terminal(name).pattern
     except KeyError:
-        return name.lower()
+        return (name.lower(),)
     if isinstance(pattern, PatternStr):
-        return f"'{pattern.value}'"
-    return name.lower()
+        return (f"'{pattern.value}'",)
+    return (name.lower(),)
+
+
+def _keywords(expected) -> list[str]:
+    """The literal words among the expected terminals, for a "did you mean"."""
+    return [w.strip("'") for t in expected for w in _describe_terminal(t) if w.startswith("'") and w[1:2].isalpha()]
 
 
 def _expected_words(expected) -> str:
-    words = sorted({_describe_terminal(t) for t in expected if t not in ("SEMI",)})
+    words = sorted({w for t in expected if t not in ("SEMI",) for w in _describe_terminal(t)})
     if not words:
         return ""
     if len(words) == 1:
@@ -414,8 +436,11 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
     if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
         token = exc.token
         span = Span(path, token.line, token.column, token.end_line or token.line, token.end_column or token.column + 1)
-        expected = _expected_words(exc.accepts or exc.expected)
+        accepts = exc.accepts or exc.expected
+        expected = _expected_words(accepts)
         tail = f"; expected {expected}" if expected else ""
+        if token.type == "NAME" and "NAME" not in accepts:
+            tail += did_you_mean(str(token), _keywords(accepts))
         return error("E104", f"unexpected {_describe_token(token)}{tail}", span)
     # End of input: point just past the last non-blank character.
     stripped = text.rstrip()

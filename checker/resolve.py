@@ -214,7 +214,7 @@ class Resolver:
             page = DEFAULT_PAGE
         gic = self._gic(p)
         cpus = tuple(self._cpu(c, gic.version if gic else None) for c in p.cpus)
-        if gic is not None and gic.version == 3:
+        if gic is not None and gic.version == 3 and gic.redistributors is not None:
             gic = evolve(
                 gic,
                 redistributors=evolve(gic.redistributors, size=gic.redistributor_stride * max(1, len(cpus))),

@@ -1,0 +1,136 @@
+"""The command line: exit statuses, formats, -o, --only, explain, list."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from checker.catalogue import OBLIGATION_IDS
+from checker.cli import main
+from tests.corpus import ROOT
+from tests.golden import assert_golden
+
+CLEAN = "specs/imx8mm-two-kernels.mk"
+FAILING = "specs/imx8mm-resized-ram.mk"
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        status = main(list(argv), out, err)
+    finally:
+        os.chdir(cwd)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_clean_spec_exits_0():
+    status, out, _ = run(CLEAN)
+    assert status == 0
+    assert "PROVED" in out and "FAILED" not in out.replace("0 failed", "")
+
+
+def test_failing_spec_exits_1_with_located_counterexample():
+    status, out, _ = run(FAILING)
+    assert status == 1
+    line = next(l for l in out.splitlines() if l.startswith("FAILED  MEM-DISJOINT"))
+    assert line.split()[-1] == "k0.ram,k1.ram"
+    assert "specs/imx8mm-resized-ram.mk:" in out
+    assert "address 0x" in out
+
+
+def test_spec_error_exits_2(tmp_path):
+    bad = tmp_path / "bad.mk"
+    bad.write_text("kernel k0 { cores a0 }\n")
+    status, out, _ = run(str(bad))
+    assert status == 2
+    assert "error[E301]" in out
+
+
+def test_several_specs_worst_status_wins():
+    status, out, _ = run(CLEAN, FAILING)
+    assert status == 1
+    assert out.count(": PROVED:") == 1 and out.count(": FAILED:") == 1
+
+
+def test_only_restricts_obligations():
+    status, out, _ = run(FAILING, "--only", "MEM-ALIGN,CPU-EXCL")
+    assert status == 0
+    ids = {line.split()[1] for line in out.splitlines() if line.startswith(("PROVED", "FAILED"))}
+    assert ids == {"MEM-ALIGN", "CPU-EXCL"}
+
+
+def test_only_rejects_unknown_id_with_suggestion():
+    status, _, err = run(CLEAN, "--only", "MEM-DISJIONT")
+    assert status == 2
+    assert "did you mean 'MEM-DISJOINT'" in err
+
+
+def test_json_to_file(tmp_path):
+    target = tmp_path / "out.json"
+    status, out, _ = run(FAILING, "--format", "json", "-o", str(target))
+    assert status == 1 and out == ""
+    doc = json.loads(target.read_text())
+    assert doc["version"] == 1 and doc["status"] == "failed"
+    failed = [r for r in doc["results"] if r["status"] == "failed"]
+    disjoint = next(r for r in failed if r["id"] == "MEM-DISJOINT")
+    assert disjoint["subject"] == "k0.ram,k1.ram"
+    assert disjoint["location"]["file"].endswith("imx8mm-resized-ram.mk")
+    assert isinstance(disjoint["counterexample"]["address"], int)
+    assert doc["summary"]["failed"] == len(failed)
+
+
+def test_sarif_has_rules_and_regions():
+    status, out, _ = run(FAILING, "--format", "sarif")
+    log = json.loads(out)
+    assert log["version"] == "2.1.0"
+    run0 = log["runs"][0]
+    rule_ids = {r["id"] for r in run0["tool"]["driver"]["rules"]}
+    assert set(OBLIGATION_IDS) <= rule_ids
+    result = next(r for r in run0["results"] if r["ruleId"] == "MEM-DISJOINT")
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_junit_one_testcase_per_instance():
+    status, out, _ = run(FAILING, "--format", "junit")
+    root = ET.fromstring(out)
+    cases = root.findall(".//testcase")
+    failures = root.findall(".//testcase/failure")
+    assert len(failures) == int(root.find("testsuite").get("failures")) > 0
+    assert len(cases) == int(root.find("testsuite").get("tests"))
+
+
+def test_explain_and_list():
+    status, out, _ = run("list")
+    assert status == 0 and all(i in out for i in OBLIGATION_IDS)
+    status, out, _ = run("explain", "mem-expose")
+    assert status == 0 and "device_untypeds declared" in out
+    status, _, err = run("explain", "NOPE")
+    assert status == 2
+
+
+def test_usage_error_exits_2():
+    status, _, err = run("--format", "yaml", CLEAN)
+    assert status == 2 and "invalid choice" in err
+
+
+def test_missing_file_exits_2():
+    status, out, _ = run("no/such/file.mk")
+    assert status == 2 and "E001" in out
+
+
+@pytest.mark.parametrize("fmt,ext", [("text", "txt"), ("json", "json"), ("sarif", "sarif"), ("junit", "xml")])
+def test_report_golden(fmt, ext):
+    _, out, _ = run(FAILING, "--format", fmt)
+    assert_golden(f"imx8mm-resized-ram.{ext}", out)
+
+
+def test_python_dash_m_entry_point():
+    proc = subprocess.run([sys.executable, "-m", "checker", "list"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0 and "MEM-BOUNDS" in proc.stdout
