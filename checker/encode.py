@@ -37,7 +37,7 @@ class Session:
     def __init__(self, family: str, timeout_s: float | None = None, dump_dir: str | None = None) -> None:
         self.family = family
         self.ctx = z3.Context()
-        self.solver = z3.SolverFor("QF_BV", ctx=self.ctx)
+        self.solver = z3.Solver(ctx=self.ctx)
         if timeout_s is not None:
             self.solver.set("timeout", max(1, int(timeout_s * 1000)))
         self.dump_dir = dump_dir
@@ -53,6 +53,12 @@ class Session:
 
     def var(self, name: str, bits: int) -> z3.BitVecRef:
         return z3.BitVec(name, bits, self.ctx)
+
+    def int_var(self, name: str) -> z3.ArithRef:
+        return z3.Int(name, self.ctx)
+
+    def int_num(self, value: int) -> z3.ArithRef:
+        return z3.IntVal(value, self.ctx)
 
     def true(self) -> z3.BoolRef:
         return z3.BoolVal(True, self.ctx)

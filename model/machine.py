@@ -1,0 +1,249 @@
+"""The Machine: cores, memory map, one GIC, kernels, a trace and monitors.
+
+Build it from a MachineConfig, then `step()` scenario steps or `run()` a
+whole scenario. The loader's distributor setup (loader_gic_init) happens at
+construction and is traced as setup (step -1).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import attrs
+
+from model.config import MachineConfig
+from model.errors import ConfigError, ModelError
+from model.gic import GicBase
+from model.gicv2 import GicV2
+from model.gicv3 import GicV3
+from model.kernel import KernelInstance
+from model.memory import MemoryMap, Owned
+from model.monitors import MONITORS, MonitorState, construction_violations, forget_taken_sgis
+from model.scenario import (Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger, Deliver,
+                            Mmio, RaiseSpi, SendChannel, SendSgi, Step, TriggerRead, TriggerWrite)
+from model.sel4_gic import Port, make_driver
+from model.trace import ErrorEvent, Event, MemAccess, Note, Run, SpiRaised, Violation
+
+__all__ = ["Machine", "make_gic", "run_scenario", "validate"]
+
+
+def validate(config: MachineConfig) -> None:
+    """Raise ConfigError when a name in the configuration refers to nothing
+    (the model cannot run such a machine; property violations are the
+    monitors' business, not this function's)."""
+    cores = {core.name for core in config.cores}
+    devices = {device.name for device in config.devices}
+    kernels = {kernel.name: kernel for kernel in config.kernels}
+    problems = []
+    for kernel in config.kernels:
+        problems += [f"kernel {kernel.name}: no core {c}" for c in kernel.cores if c not in cores]
+        problems += [f"kernel {kernel.name}: no device {d}" for d in kernel.devices if d not in devices]
+        problems += [f"kernel {kernel.name}: route to {c}, not one of its cores"
+                     for _, c in kernel.routes if c not in kernel.cores]
+        if not kernel.cores:
+            problems.append(f"kernel {kernel.name} has no core")
+    for shared in config.shared:
+        problems += [f"shared {shared.name}: no kernel {k}" for k, _ in shared.access if k not in kernels]
+    for channel in config.channels:
+        for name in (channel.sender, channel.receiver):
+            if name not in kernels:
+                problems.append(f"channel {channel.name}: no kernel {name}")
+        if channel.receiver_core not in cores:
+            problems.append(f"channel {channel.name}: no core {channel.receiver_core}")
+    if problems:
+        raise ConfigError("; ".join(problems))
+
+
+def make_gic(config: MachineConfig) -> GicBase:
+    """The GIC model for the configured version."""
+    if config.gic.version == 2:
+        return GicV2(config.gic, config.cores)
+    if config.gic.version == 3:
+        return GicV3(config.gic, config.cores)
+    raise ConfigError(f"unsupported GIC version {config.gic.version}")
+
+
+class Machine:
+    """A configured SoC running kernels; records a trace and violations."""
+
+    def __init__(self, config: MachineConfig) -> None:
+        validate(config)
+        self.config = config
+        self.gic = make_gic(config)
+        self.memory = MemoryMap(config)
+        self.monitor = MonitorState()
+        self.trace: list[Event] = []
+        self.violations: list[Violation] = []
+        self.history: list[Step] = []
+        self._sink: list[Event] = []
+        self.kernels = {k.name: KernelInstance(k, config, self.gic, self._sink) for k in config.kernels}
+        self._handlers: dict[type, Callable[[Step], None]] = {
+            Boot: self._boot, AcquireIrq: self._acquire, ConfigureTrigger: self._configure,
+            TriggerRead: self._trigger_read, TriggerWrite: self._trigger_write,
+            RaiseSpi: self._raise, BindChannel: self._bind_channel, BindSgi: self._bind_sgi,
+            SendChannel: self._send_channel, SendSgi: self._send_sgi, Deliver: self._deliver,
+            Access: self._access, Mmio: self._mmio,
+        }
+        self._setup()
+
+    # ------------------------------------------------------------ queries
+    def owners_of(self, address: int) -> tuple[Owned, ...]:
+        """Every configured region containing address, with its owner."""
+        return self.memory.owners_of(address)
+
+    def can_reach(self, kernel: str, address: int, write: bool = False) -> str | None:
+        """The route by which kernel reaches address, as text, or None."""
+        route = self.memory.can_reach(kernel, address, write)
+        return None if route is None else route.description
+
+    def live(self) -> frozenset[str]:
+        """Names of the booted kernels."""
+        return frozenset(name for name, k in self.kernels.items() if k.booted)
+
+    # ------------------------------------------------------------ setup
+    def _setup(self) -> None:
+        self.violations += construction_violations(self)
+        if self.config.loader_gic_init:
+            self._guard(self._loader)
+        self._commit(-1)
+
+    def _loader(self) -> None:
+        port = Port(self.gic, "loader", self._sink)
+        driver = make_driver(port, self.gic, self.config.cores)
+        core = self.config.cores[0].name
+        port.activity = "loader"
+        driver.dist_init(core, upstream=False)
+        words: dict[int, list[tuple[int, bool, str]]] = {}
+        for kernel in self.config.kernels:
+            if kernel.profile.trigger_config == "loader":
+                for intid, trigger in kernel.spis:
+                    if trigger is not None and intid >= 32:
+                        words.setdefault(intid // 16, []).append((intid, trigger == "edge", kernel.name))
+        for _, spis in sorted(words.items()):
+            word = driver.trigger_read(core, spis[0][0]) or 0
+            for intid, edge, owner in spis:
+                word = driver.trigger_value(word, intid, edge)
+                self.monitor.triggers[intid] = (owner, edge)
+            address = driver.icfgr_address(core, spis[0][0])
+            if address is not None:
+                port.write(core, address, word)
+        port.activity = ""
+
+    # ------------------------------------------------------------ running
+    def step(self, step: Step) -> list[Violation]:
+        """Execute one step; returns the violations it caused."""
+        index = len(self.history)
+        self.history.append(step)
+        live = self.live()
+        handler = self._handlers.get(type(step))
+        if handler is None:
+            self._sink.append(ErrorEvent(f"unknown step {step!r}"))
+        else:
+            self._guard(lambda: handler(step))
+        events = self._commit(index)
+        found: list[Violation] = []
+        for monitor in MONITORS:
+            found += monitor(self, index, step, events, live)
+        forget_taken_sgis(self)
+        self.violations += found
+        return found
+
+    def run(self, scenario: tuple[Step, ...] | list[Step]) -> Run:
+        """Execute every step; the Run holds all steps executed so far."""
+        for step in scenario:
+            self.step(step)
+        return self.result()
+
+    def result(self) -> Run:
+        """The run so far: steps, trace and violations."""
+        return Run(tuple(self.history), tuple(self.trace), tuple(self.violations))
+
+    def _guard(self, action: Callable[[], object]) -> None:
+        # A model error aborts the step; it is recorded, never swallowed silently.
+        try:
+            action()
+        except ModelError as error:
+            self._sink.append(ErrorEvent(str(error)))
+
+    def _commit(self, index: int) -> list[Event]:
+        events = [attrs.evolve(e, step=index) for e in self._sink]
+        self._sink.clear()
+        self.trace += events
+        return events
+
+    # ------------------------------------------------------------ step handlers
+    def _kernel(self, name: str) -> KernelInstance:
+        try:
+            return self.kernels[name]
+        except KeyError:
+            raise ModelError(f"no kernel called {name}") from None
+
+    def _boot(self, step: Boot) -> None:
+        self._kernel(step.kernel).boot()
+
+    def _acquire(self, step: AcquireIrq) -> None:
+        kernel = self._kernel(step.kernel)
+        if step.intid < 32:
+            kernel.bind_sgi(step.intid) if step.intid < 16 else kernel.acquire_irq(step.intid)
+        else:
+            kernel.acquire_irq(step.intid)
+
+    def _configure(self, step: ConfigureTrigger) -> None:
+        self._kernel(step.kernel).configure_trigger(step.intid)
+
+    def _trigger_read(self, step: TriggerRead) -> None:
+        self._kernel(step.kernel).trigger_read(step.intid)
+
+    def _trigger_write(self, step: TriggerWrite) -> None:
+        self._kernel(step.kernel).trigger_write(step.intid)
+
+    def _raise(self, step: RaiseSpi) -> None:
+        self.gic.raise_spi(step.intid)
+        self._sink.append(SpiRaised(step.intid))
+
+    def _channel(self, name: str):
+        try:
+            return self.config.channel(name)
+        except KeyError:
+            raise ModelError(f"no channel called {name}") from None
+
+    def _bind_channel(self, step: BindChannel) -> None:
+        channel = self._channel(step.channel)
+        receiver = self._kernel(channel.receiver)
+        receiver.bind_sgi(channel.sgi, channel.receiver_core, notification=channel.name)
+
+    def _bind_sgi(self, step: BindSgi) -> None:
+        self._kernel(step.kernel).bind_sgi(step.sgi, step.core)
+
+    def _send_channel(self, step: SendChannel) -> None:
+        channel = self._channel(step.channel)
+        self._sink.append(Note(f"channel {channel.name}: {channel.sender} -> {channel.receiver}@"
+                               f"{channel.receiver_core}", actor=channel.sender))
+        self._kernel(channel.sender).send_sgi(channel.sgi, channel.target)
+
+    def _send_sgi(self, step: SendSgi) -> None:
+        self._kernel(step.kernel).send_sgi(step.sgi, step.target)
+
+    def _deliver(self, step: Deliver) -> None:
+        for core in self.config.cores:
+            owner = self.config.kernel_of_core(core.name)
+            if owner is not None:
+                self.kernels[owner.name].receive(core.name)
+
+    def _access(self, step: Access) -> None:
+        self._kernel(step.kernel)
+        route = self.memory.can_reach(step.kernel, step.address, step.write)
+        self._sink.append(MemAccess(step.kernel, step.address, step.write, route is not None,
+                                    None if route is None else route.description, actor=step.kernel))
+
+    def _mmio(self, step: Mmio) -> None:
+        port = Port(self.gic, "mmio", self._sink)
+        if step.value is None:
+            port.read(step.core, step.address, step.width)
+        else:
+            port.write(step.core, step.address, step.value, step.width)
+
+
+def run_scenario(config: MachineConfig, scenario: tuple[Step, ...]) -> Run:
+    """Build a machine from config and run scenario on it."""
+    return Machine(config).run(scenario)

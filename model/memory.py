@@ -1,0 +1,179 @@
+"""The physical memory map: who owns what, and what each kernel can reach.
+
+Ownership comes from the configuration (kernel RAM, devices, shared regions,
+GIC frames, reserved holes). Reachability follows seL4: a kernel's root task
+gets untypeds for its RAM, device untypeds per profile (`all`: everything
+below 2^paddr_bits that is neither its RAM nor a GIC frame; `declared`: only
+its devices and shared regions) and maps devices as whole pages.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from model.config import Kernel, MachineConfig, Region
+
+__all__ = ["Owned", "Route", "Overlap", "MemoryMap", "CONFLICTING_KINDS"]
+
+# Pairs of region kinds that must never share an address (MEM-DISJOINT).
+CONFLICTING_KINDS = frozenset({
+    frozenset({"ram"}), frozenset({"ram", "shared"}), frozenset({"shared"}),
+    frozenset({"device"}), frozenset({"device", "gic"}), frozenset({"gic"}),
+})
+
+
+@frozen
+class Owned:
+    """A region with its kind ('ram', 'shared', 'device', 'gic', 'reserved')
+    and owner (kernel name; None for shared, GIC, reserved and unowned devices)."""
+
+    kind: str
+    name: str
+    region: Region
+    owner: str | None = None
+
+    def describe(self) -> str:
+        """e.g. `ram k0.ram of k0 [0x40000000, 0x60000000)`."""
+        owner = f" of {self.owner}" if self.owner else ""
+        return f"{self.kind} {self.name}{owner} {span(self.region.base, self.region.end)}"
+
+
+@frozen
+class Route:
+    """How a kernel reaches an address: kind ('ram-untyped', 'shared',
+    'device-page', 'device-untyped'), the range it covers and its text."""
+
+    kind: str
+    base: int
+    end: int
+    description: str
+    writable: bool = True
+
+    def contains(self, address: int) -> bool:
+        """True when the route covers address."""
+        return self.base <= address < self.end
+
+
+@frozen
+class Overlap:
+    """Two regions that share `address`."""
+
+    first: Owned
+    second: Owned
+    address: int
+
+
+def span(base: int, end: int) -> str:
+    """`[0x0, 0x40000000)`."""
+    return f"[{base:#x}, {end:#x})"
+
+
+def _round_out(region: Region, page: int) -> tuple[int, int]:
+    base = region.base - region.base % page
+    end = -(-region.end // page) * page
+    return base, end
+
+
+def _complement(top: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[0, top) minus the holes, as sorted disjoint intervals."""
+    gaps, cursor = [], 0
+    for base, end in sorted(holes):
+        if base > cursor:
+            gaps.append((cursor, min(base, top)))
+        cursor = max(cursor, end)
+    if cursor < top:
+        gaps.append((cursor, top))
+    return [(b, e) for b, e in gaps if b < e]
+
+
+class MemoryMap:
+    """Owners of every configured region and the routes of every kernel."""
+
+    def __init__(self, config: MachineConfig) -> None:
+        self.config = config
+        self.owned = self._owned(config)
+        self._routes = {k.name: self._kernel_routes(k) for k in config.kernels}
+
+    @staticmethod
+    def _owned(config: MachineConfig) -> tuple[Owned, ...]:
+        owned = [Owned("ram", r.name, r, k.name) for k in config.kernels for r in k.ram]
+        owned += [Owned("shared", s.name, s.region) for s in config.shared]
+        device_owner = {d: k.name for k in config.kernels for d in k.devices}
+        owned += [Owned("device", d.name, d.region, device_owner.get(d.name)) for d in config.devices]
+        owned += [Owned("gic", r.name, r) for r in gic_frames(config)]
+        owned += [Owned("reserved", r.name, r) for r in config.reserved]
+        return tuple(owned)
+
+    def owners_of(self, address: int) -> tuple[Owned, ...]:
+        """Every configured region containing address, with its owner."""
+        return tuple(o for o in self.owned if o.region.contains(address))
+
+    def overlaps(self) -> tuple[Overlap, ...]:
+        """Every pair of conflicting regions that share addresses (lowest shared address)."""
+        found = []
+        for i, first in enumerate(self.owned):
+            for second in self.owned[i + 1:]:
+                if frozenset({first.kind, second.kind}) not in CONFLICTING_KINDS:
+                    continue
+                low = max(first.region.base, second.region.base)
+                if low < min(first.region.end, second.region.end):
+                    found.append(Overlap(first, second, low))
+        return tuple(found)
+
+    # ------------------------------------------------------------ reachability
+    def _kernel_routes(self, kernel: Kernel) -> tuple[Route, ...]:
+        routes = [Route("ram-untyped", r.base, r.end, f"RAM untyped {r.name} {span(r.base, r.end)}")
+                  for r in kernel.ram]
+        for shared in self.config.shared:
+            for name, mode in shared.access:
+                if name == kernel.name:
+                    r = shared.region
+                    routes.append(Route("shared", r.base, r.end,
+                                        f"shared region {shared.name} ({mode}) {span(r.base, r.end)}",
+                                        writable=mode == "rw"))
+        for device in kernel.devices:
+            base, end = _round_out(self.config.device(device).region, self.config.page)
+            routes.append(Route("device-page", base, end, f"device page {device} {span(base, end)}"))
+        if kernel.profile.device_untypeds == "all":
+            holes = [(r.base, r.end) for r in kernel.ram]
+            holes += [(r.base, r.end) for r in gic_frames(self.config)]
+            for base, end in _complement(1 << self.config.paddr_bits, holes):
+                routes.append(Route("device-untyped", base, end, f"device untyped {span(base, end)}"))
+        return tuple(routes)
+
+    def routes(self, kernel: str) -> tuple[Route, ...]:
+        """Every route of a kernel, most specific first."""
+        return self._routes[kernel]
+
+    def can_reach(self, kernel: str, address: int, write: bool = False) -> Route | None:
+        """The first route through which kernel can reach address (for writing
+        when write is set), or None."""
+        for route in self._routes[kernel]:
+            if route.contains(address) and (route.writable or not write):
+                return route
+        return None
+
+    def exposure(self, kernel: str, address: int, write: bool = False) -> str | None:
+        """Why address is not the kernel's to reach (None: it may reach it)."""
+        for owned in self.owners_of(address):
+            reason = self._foreign(kernel, owned, write)
+            if reason:
+                return reason
+        return None
+
+    def _foreign(self, kernel: str, owned: Owned, write: bool) -> str | None:
+        if owned.kind in ("ram", "device") and owned.owner not in (None, kernel):
+            return f"{owned.kind} {owned.name} belongs to {owned.owner}"
+        if owned.kind == "shared":
+            modes = dict(self.config.shared_region(owned.name).access)
+            if kernel not in modes:
+                return f"shared region {owned.name} does not list {kernel}"
+            if write and modes[kernel] != "rw":
+                return f"shared region {owned.name} is read-only for {kernel}"
+        return None
+
+
+def gic_frames(config: MachineConfig) -> tuple[Region, ...]:
+    """The GIC's register frames (kernel devices: never handed to user level)."""
+    gic = config.gic
+    return tuple(r for r in (gic.distributor, gic.cpu_interface, gic.redistributors) if r is not None)

@@ -1,0 +1,303 @@
+"""Isolation monitors: after every step, each looks at the machine and the
+step's events and returns the violations it sees.
+
+Monitors never change the GIC or the kernels; the bookkeeping they need
+(expected trigger modes, SGIs in flight per channel) lives in MonitorState.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from model.config import Channel
+from model.gicv2 import GicV2
+from model.gicv3 import IROUTER_IRM, GicV3, irouter_value
+from model.memory import CONFLICTING_KINDS
+from model.scenario import Access, ConfigureTrigger, Deliver, SendChannel, Step, TriggerWrite
+from model.trace import Delivery, Event, MemAccess, Refusal, RegAccess, SgiLost, SgiPended, Violation
+
+if TYPE_CHECKING:
+    from model.machine import Machine
+
+__all__ = ["MonitorState", "MONITORS", "construction_violations"]
+
+
+class MonitorState:
+    """What the monitors remember between steps."""
+
+    def __init__(self) -> None:
+        self.reported: set[tuple] = set()
+        # SPI -> (kernel that configured it, edge?)
+        self.triggers: dict[int, tuple[str, bool]] = {}
+        # (core, SGI) -> [(channel, GICv2 source or None)] sent and not yet taken
+        self.inflight: dict[tuple[str, int], list[tuple[str, int | None]]] = {}
+
+    def once(self, key: tuple) -> bool:
+        """True the first time key is seen: persistent states are reported once."""
+        if key in self.reported:
+            return False
+        self.reported.add(key)
+        return True
+
+
+Monitor = Callable[["Machine", int, Step, list[Event], frozenset[str]], list[Violation]]
+
+
+def construction_violations(machine: "Machine") -> list[Violation]:
+    """memory-overlap for every conflicting pair of configured regions."""
+    found = []
+    for overlap in machine.memory.overlaps():
+        key = ("memory-overlap", overlap.first.name, overlap.second.name)
+        if machine.monitor.once(key):
+            found.append(_overlap_violation(-1, overlap.first, overlap.second, overlap.address))
+    return found
+
+
+def _overlap_violation(step: int, first, second, address: int) -> Violation:
+    return Violation("memory-overlap", step,
+                     f"{address:#x} is in {first.describe()} and in {second.describe()}",
+                     {"address": address, "regions": (first.name, second.name),
+                      "kinds": (first.kind, second.kind), "owners": (first.owner, second.owner)})
+
+
+# ---------------------------------------------------------------- memory
+def memory_monitor(machine, index, step, events, live) -> list[Violation]:
+    """memory-expose and memory-overlap for Access steps."""
+    if not isinstance(step, Access):
+        return []
+    found = []
+    for event in events:
+        if isinstance(event, MemAccess) and event.allowed:
+            reason = machine.memory.exposure(event.kernel, event.address, event.write)
+            if reason:
+                found.append(Violation(
+                    "memory-expose", index,
+                    f"{event.kernel} reached {event.address:#x} via {event.route}: {reason}",
+                    {"kernel": event.kernel, "address": event.address, "write": event.write,
+                     "route": event.route, "reason": reason,
+                     "owners": tuple(o.describe() for o in machine.owners_of(event.address))}))
+    owners = machine.owners_of(step.address)
+    for i, first in enumerate(owners):
+        for second in owners[i + 1:]:
+            key = ("memory-overlap", first.name, second.name)
+            if _conflicting(first.kind, second.kind) and machine.monitor.once(key):
+                found.append(_overlap_violation(index, first, second, step.address))
+    return found
+
+
+def _conflicting(a: str, b: str) -> bool:
+    return frozenset({a, b}) in CONFLICTING_KINDS
+
+
+# ---------------------------------------------------------------- distributor
+def clobber_monitor(machine, index, step, events, live) -> list[Violation]:
+    """dist-clobber: a distributor-wide write while another kernel is live."""
+    for event in events:
+        if not (isinstance(event, RegAccess) and event.op == "W" and event.register.startswith("GICD_")):
+            continue
+        if event.actor not in machine.kernels:
+            continue
+        if event.register != "GICD_CTLR" and event.activity != "dist_init":
+            continue
+        others = tuple(sorted(live - {event.actor}))
+        if others:
+            return [Violation(
+                "dist-clobber", index,
+                f"{event.actor} wrote {event.register} := {event.value:#x} while {', '.join(others)} "
+                f"{'is' if len(others) == 1 else 'are'} live",
+                {"kernel": event.actor, "core": event.core, "register": event.register,
+                 "value": event.value, "activity": event.activity, "live": others})]
+    return []
+
+
+def _routing(machine, intid: int) -> tuple[str, int, bool]:
+    """(register, value, routed only to the owner's cores?) for an SPI."""
+    owner = machine.config.spi_owner(intid)
+    assert owner is not None
+    gic = machine.gic
+    if isinstance(gic, GicV2):
+        mask = sum(1 << gic.interface_of(c) for c in owner.cores)
+        byte = gic.target_byte(intid)
+        return f"GICD_ITARGETSR[{intid // 4}]+{intid % 4}", byte, bool(byte) and not byte & ~mask
+    assert isinstance(gic, GicV3)
+    route = gic.route_of(intid)
+    good = {irouter_value(machine.config.core(c).mpidr) for c in owner.cores}
+    return f"GICD_IROUTER[{intid}]", route, not route & IROUTER_IRM and route in good
+
+
+def route_monitor(machine, index, step, events, live) -> list[Violation]:
+    """spi-misrouted: an SPI its owner acquired is disabled or routed elsewhere."""
+    found = []
+    for kernel in machine.kernels.values():
+        for intid in kernel.acquired():
+            owner = machine.config.spi_owner(intid)
+            if owner is None or owner.name != kernel.name:
+                continue
+            register, value, routed_ok = _routing(machine, intid)
+            enabled = machine.gic.spi_enabled(intid)
+            if enabled and routed_ok:
+                continue
+            if machine.monitor.once(("spi-misrouted", intid, enabled, value)):
+                found.append(_misrouted(machine, index, kernel.name, intid, register, value, enabled))
+    return found
+
+
+def _misrouted(machine, index, owner, intid, register, value, enabled) -> Violation:
+    targets = machine.gic.spi_targets(intid)
+    problem = [] if enabled else ["disabled"]
+    expected = machine.config.kernel(owner).cores
+    if not set(targets) <= set(expected) or not targets or value & IROUTER_IRM and machine.gic.version == 3:
+        problem.append(f"{register}={value:#x} routes it to {', '.join(targets) or 'no core'}")
+    return Violation(
+        "spi-misrouted", index,
+        f"INTID {intid} (SPI {intid - 32}) of {owner}: {'; '.join(problem)}",
+        {"intid": intid, "owner": owner, "enabled": enabled, "register": register, "value": value,
+         "targets": targets, "expected": expected})
+
+
+def delivery_monitor(machine, index, step, events, live) -> list[Violation]:
+    """spi-delivered-to-wrong-kernel: a kernel took another kernel's SPI."""
+    found = []
+    for event in events:
+        if isinstance(event, Delivery) and event.intid >= 32:
+            owner = machine.config.spi_owner(event.intid)
+            if owner is not None and owner.name != event.kernel:
+                found.append(Violation(
+                    "spi-delivered-to-wrong-kernel", index,
+                    f"INTID {event.intid} (SPI {event.intid - 32}) of {owner.name} taken by "
+                    f"{event.kernel} on {event.core}",
+                    {"intid": event.intid, "owner": owner.name, "kernel": event.kernel,
+                     "core": event.core}))
+    return found
+
+
+# ---------------------------------------------------------------- triggers
+def trigger_monitor(machine, index, step, events, live) -> list[Violation]:
+    """trigger-lost: an SPI no longer has the trigger mode its kernel configured."""
+    state = machine.monitor
+    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and _wrote_icfgr(events, step.kernel):
+        kernel = machine.kernels[step.kernel]
+        state.triggers[step.intid] = (step.kernel, kernel.triggers.get(step.intid) == "edge")
+    found = []
+    for intid, (kernel, edge) in sorted(state.triggers.items()):
+        actual = machine.gic.is_edge(intid)
+        if actual != edge and state.once(("trigger-lost", intid, index)):
+            writers = _icfgr_writers(events, intid)
+            found.append(Violation(
+                "trigger-lost", index,
+                f"INTID {intid} (SPI {intid - 32}) of {kernel} is {_mode(actual)}, configured "
+                f"{_mode(edge)}; GICD_ICFGR[{intid // 16}] last written by {', '.join(writers) or 'nobody'}",
+                {"intid": intid, "kernel": kernel, "expected": _mode(edge), "actual": _mode(actual),
+                 "register": f"GICD_ICFGR[{intid // 16}]", "writers": writers}))
+            state.triggers[intid] = (kernel, actual)
+    return found
+
+
+def _mode(edge: bool) -> str:
+    return "edge" if edge else "level"
+
+
+def _wrote_icfgr(events: list[Event], kernel: str) -> bool:
+    return any(isinstance(e, RegAccess) and e.op == "W" and e.actor == kernel
+               and "ICFGR" in e.register for e in events)
+
+
+def _icfgr_writers(events: list[Event], intid: int) -> tuple[str, ...]:
+    name = f"GICD_ICFGR[{intid // 16}]"
+    return tuple(dict.fromkeys(e.actor or e.core for e in events
+                               if isinstance(e, RegAccess) and e.op == "W" and e.register == name))
+
+
+# ---------------------------------------------------------------- SGIs
+def _distinct_by_mailbox(channels: list[Channel]) -> bool:
+    mailboxes = {c.mailbox for c in channels}
+    tags = [c.tag for c in channels]
+    return len(mailboxes) == 1 and None not in mailboxes and None not in tags and len(set(tags)) == len(tags)
+
+
+def sgi_send_monitor(machine, index, step, events, live) -> list[Violation]:
+    """sgi-misdelivered and sgi-merged (at send) for SendChannel steps."""
+    if not isinstance(step, SendChannel):
+        return []
+    channel = machine.config.channel(step.channel)
+    pended = [e for e in events if isinstance(e, SgiPended)]
+    found = _misdelivered(index, channel, pended, events)
+    for event in pended:
+        found += _merge_at_send(machine, index, channel, event)
+    return found
+
+
+def _misdelivered(index: int, channel: Channel, pended: list[SgiPended], events: list[Event]) -> list[Violation]:
+    reached = tuple(e.core for e in pended)
+    if reached == (channel.receiver_core,):
+        return []
+    written = [e for e in events if isinstance(e, RegAccess) and e.register in ("GICD_SGIR", "ICC_SGI1R_EL1")]
+    refused = [e.error for e in events if isinstance(e, Refusal)]
+    lost = [e.reason for e in events if isinstance(e, SgiLost)]
+    what = f"refused: {refused[0]}" if refused else f"reached {', '.join(reached) or 'no core'}"
+    return [Violation(
+        "sgi-misdelivered", index,
+        f"channel {channel.name} (SGI {channel.sgi}, target {channel.target:#x}) should reach "
+        f"{channel.receiver_core} only; {what}",
+        {"channel": channel.name, "expected": channel.receiver_core, "reached": reached,
+         "register": written[0].register if written else None,
+         "value": written[0].value if written else None,
+         "refused": refused[0] if refused else None, "lost": lost[0] if lost else None})]
+
+
+def _merge_at_send(machine, index, channel: Channel, event: SgiPended) -> list[Violation]:
+    queue = machine.monitor.inflight.setdefault((event.core, event.sgi), [])
+    others = [name for name, source in queue
+              if name != channel.name and (event.source is None or source == event.source)]
+    queue.append((channel.name, event.source))
+    involved = [machine.config.channel(n) for n in dict.fromkeys([*others, channel.name])]
+    if not others or _distinct_by_mailbox(involved):
+        return []
+    return [_merged(index, involved, event.core, event.sgi, "send",
+                    "one pending bit" if event.source is None else f"same source cpu {event.source}")]
+
+
+def _merged(index, channels: list[Channel], core: str, sgi: int, phase: str, why: str) -> Violation:
+    names = tuple(c.name for c in channels)
+    return Violation(
+        "sgi-merged", index,
+        f"channels {', '.join(names)} arrive as SGI {sgi} on {core} ({why}); the receiver cannot tell them apart",
+        {"channels": names, "core": core, "sgi": sgi, "phase": phase, "why": why})
+
+
+def sgi_deliver_monitor(machine, index, step, events, live) -> list[Violation]:
+    """sgi-merged (at delivery): one notification signalled for several channels."""
+    taken: dict[tuple[str, str], list[str]] = {}
+    for event in events:
+        if isinstance(event, Delivery) and event.intid < 16:
+            queue = machine.monitor.inflight.get((event.core, event.intid), [])
+            # GICv3 has one pending bit: the delivery stands for every send queued.
+            hit = [n for n, s in queue if event.source is None or s == event.source]
+            queue[:] = [(n, s) for n, s in queue if not (event.source is None or s == event.source)]
+            key = (event.core, event.notification or f"SGI {event.intid}")
+            taken.setdefault(key, []).extend(hit)
+    found = []
+    if not isinstance(step, Deliver):
+        return found
+    for (core, notification), names in taken.items():
+        channels = [machine.config.channel(n) for n in dict.fromkeys(names)]
+        if len(channels) > 1 and not _distinct_by_mailbox(channels):
+            sgi = channels[0].sgi
+            if machine.monitor.once(("sgi-merged", core, sgi, tuple(c.name for c in channels), index)):
+                found.append(_merged(index, channels, core, sgi, "deliver",
+                                     f"one notification {notification} signalled for both"))
+    return found
+
+
+def forget_taken_sgis(machine) -> None:
+    """Drop in-flight channel sends whose SGI is no longer pending (taken,
+    or cleared by a GICv2 cpu_iface_init)."""
+    for (core, sgi), queue in machine.monitor.inflight.items():
+        pending = machine.gic.sgi_pending_sources(core, sgi)
+        queue[:] = [(n, s) for n, s in queue if s in pending]
+
+
+MONITORS: tuple[Monitor, ...] = (
+    memory_monitor, clobber_monitor, delivery_monitor, sgi_send_monitor, sgi_deliver_monitor,
+    trigger_monitor, route_monitor,
+)
