@@ -83,6 +83,9 @@ def _load(root: str, root_text: str | None, base_dir: str | None) -> Sources:
     ]
     while queue:
         path, text, where, directory = queue.pop(0)
+        if "\x00" in path:  # the OS cannot even look such a path up
+            diagnostics.append(error("E004" if where else "E001", f"the path {path!r} contains a NUL character", where or Span.point(path, 1, 1)))
+            continue
         key = os.path.realpath(path)
         if key in seen:
             continue

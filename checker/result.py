@@ -40,8 +40,10 @@ class Result:
     counterexample: Mapping[str, Any] | None = None
     places: tuple[Place, ...] = ()
     waiver: str | None = None
-    # The model scenario that shows the failure (plain data; see checker/replay.py).
+    # The model scenario that shows the failure and the model violation it must
+    # produce (plain data; see checker/replay.py).
     scenario: tuple[Mapping[str, Any], ...] | None = None
+    expect: Mapping[str, Any] | None = None
     seconds: float = 0.0
 
     def subject_names(self) -> tuple[str, ...]:

@@ -98,8 +98,14 @@ class MemoryMap:
     def _owned(config: MachineConfig) -> tuple[Owned, ...]:
         owned = [Owned("ram", r.name, r, k.name) for k in config.kernels for r in k.ram]
         owned += [Owned("shared", s.name, s.region) for s in config.shared]
-        device_owner = {d: k.name for k in config.kernels for d in k.devices}
-        owned += [Owned("device", d.name, d.region, device_owner.get(d.name)) for d in config.devices]
+        # A device listed by two kernels is owned by both: each is "another
+        # kernel's device" to the other.
+        device_owners: dict[str, list[str]] = {}
+        for k in config.kernels:
+            for d in k.devices:
+                device_owners.setdefault(d, []).append(k.name)
+        owned += [Owned("device", d.name, d.region, owner)
+                  for d in config.devices for owner in device_owners.get(d.name, [None])]
         owned += [Owned("gic", r.name, r) for r in gic_frames(config)]
         owned += [Owned("reserved", r.name, r) for r in config.reserved]
         return tuple(owned)
@@ -113,7 +119,7 @@ class MemoryMap:
         found = []
         for i, first in enumerate(self.owned):
             for second in self.owned[i + 1:]:
-                if frozenset({first.kind, second.kind}) not in CONFLICTING_KINDS:
+                if frozenset({first.kind, second.kind}) not in CONFLICTING_KINDS or first.name == second.name:
                     continue
                 low = max(first.region.base, second.region.base)
                 if low < min(first.region.end, second.region.end):

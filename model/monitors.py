@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from model.config import Channel
 from model.gicv2 import GicV2
 from model.gicv3 import IROUTER_IRM, GicV3, irouter_value
+from model.layout import layout_violations
 from model.memory import CONFLICTING_KINDS
 from model.scenario import Access, ConfigureTrigger, Deliver, SendChannel, Step, TriggerWrite
 from model.trace import Delivery, Event, MemAccess, Refusal, RegAccess, SgiLost, SgiPended, Violation
@@ -44,8 +45,8 @@ Monitor = Callable[["Machine", int, Step, list[Event], frozenset[str]], list[Vio
 
 
 def construction_violations(machine: "Machine") -> list[Violation]:
-    """memory-overlap for every conflicting pair of configured regions."""
-    found = []
+    """The layout checks (model.layout), then memory-overlap for every conflicting pair of regions."""
+    found = layout_violations(machine.config)
     for overlap in machine.memory.overlaps():
         key = ("memory-overlap", overlap.first.name, overlap.second.name)
         if machine.monitor.once(key):
@@ -80,7 +81,7 @@ def memory_monitor(machine, index, step, events, live) -> list[Violation]:
     for i, first in enumerate(owners):
         for second in owners[i + 1:]:
             key = ("memory-overlap", first.name, second.name)
-            if _conflicting(first.kind, second.kind) and machine.monitor.once(key):
+            if _conflicting(first.kind, second.kind) and first.name != second.name and machine.monitor.once(key):
                 found.append(_overlap_violation(index, first, second, step.address))
     return found
 

@@ -86,8 +86,11 @@ def failed(
     location: Span | None,
     counterexample: dict[str, Any],
     places: Iterable[Place] = (),
-    scenario: Iterable[dict[str, Any]] | None = None,
+    scenario: Iterable[dict[str, Any]] = (),
+    expect: dict[str, Any] | None = None,
 ) -> Result:
+    """A FAILED result. `scenario` (model steps) and `expect` (the model violation
+    they must produce) let checker.replay confirm it on the reference model."""
     return Result(
         id_,
         subject,
@@ -96,7 +99,8 @@ def failed(
         location,
         counterexample,
         tuple(places),
-        scenario=tuple(scenario) if scenario is not None else None,
+        scenario=tuple(scenario),
+        expect=expect,
     )
 
 

@@ -37,7 +37,7 @@ def _cpu_owners(spec: Spec, s: Session, cpu: Cpu) -> Result:
     message = f"cpu {cpu.name}{at(cpu.span)} is claimed by kernel {a.name}{at(a.span)} and by kernel {b.name}{at(b.span)}"
     cex = {"cpu": cpu.name, "kernels": [a.name, b.name]}
     places = [Place(f"kernel {a.name}", a.span), Place(f"kernel {b.name}", b.span)]
-    return failed("CPU-EXCL", cpu.name, message, b.span, cex, places, [{"op": "boot", "kernel": a.name}, {"op": "boot", "kernel": b.name}])
+    return failed("CPU-EXCL", cpu.name, message, b.span, cex, places, [], {"kind": "core-shared", "cpu": cpu.name})
 
 
 def _kernel_cores(s: Session, kernel: Kernel) -> Result:
@@ -64,7 +64,8 @@ def _kernel_cores(s: Session, kernel: Kernel) -> Result:
         "too-many": f"smp kernel {kernel.name}{at(kernel.span)} has {len(kernel.cores)} cores; at most {MAX_SMP_CORES}",
     }[case]
     cex = {"kernel": kernel.name, "problem": case, "cores": [c.name for c in kernel.cores]}
-    return failed("CPU-EXCL", kernel.name, message, kernel.span, cex, [Place(f"kernel {kernel.name}", kernel.span)], [])
+    expect = {"kind": "kernel-cores", "kernel": kernel.name, "problem": case}
+    return failed("CPU-EXCL", kernel.name, message, kernel.span, cex, [Place(f"kernel {kernel.name}", kernel.span)], [], expect)
 
 
 @obligation("CPU-IDENT", "cpu")
@@ -98,7 +99,8 @@ def _colliding(s: Session, cpus, values: list[int], bits: int, what: str, show) 
         message = f"cpus {a.name}{at(a.span)} and {b.name}{at(b.span)} have the same {what} {show(a)}"
         cex = {"cpus": [a.name, b.name], "field": what, "value": values[a_i]}
         places = [Place(f"cpu {a.name}", a.span), Place(f"cpu {b.name}", b.span)]
-        results.append(failed("CPU-IDENT", f"{a.name},{b.name}", message, b.span, cex, places, []))
+        expect = {"kind": "core-ident", "cpus": [a.name, b.name], "field": what}
+        results.append(failed("CPU-IDENT", f"{a.name},{b.name}", message, b.span, cex, places, [], expect))
     if outcome.status == "unknown":
         results.append(unknown("CPU-IDENT", "all", cpus[0].span, outcome))
     return results
@@ -113,7 +115,8 @@ def _gic_cpu_range(s: Session, cpu: Cpu) -> Result | None:
         return unknown("CPU-IDENT", cpu.name, cpu.span, outcome)
     message = f"cpu {cpu.name}{at(cpu.span)} has CPU-interface number {cpu.gic_cpu}; a GICv2 has interfaces 0..7 only"
     cex = {"cpus": [cpu.name], "field": "CPU-interface number", "value": cpu.gic_cpu}
-    return failed("CPU-IDENT", cpu.name, message, cpu.span, cex, [Place(f"cpu {cpu.name}", cpu.span)], [])
+    expect = {"kind": "core-ident", "cpus": [cpu.name], "field": cex["field"]}
+    return failed("CPU-IDENT", cpu.name, message, cpu.span, cex, [Place(f"cpu {cpu.name}", cpu.span)], [], expect)
 
 
 def _redistributor_window(s: Session, cpu: Cpu, index: int, base: int, stride: int) -> Result | None:
@@ -130,4 +133,5 @@ def _redistributor_window(s: Session, cpu: Cpu, index: int, base: int, stride: i
         "seL4's gicr_init searches: the kernel on that core cannot find its redistributor"
     )
     cex = {"cpus": [cpu.name], "field": "redistributor frame", "value": frame}
-    return failed("CPU-IDENT", cpu.name, message, cpu.span, cex, [Place(f"cpu {cpu.name}", cpu.span)], [])
+    expect = {"kind": "core-ident", "cpus": [cpu.name], "field": cex["field"]}
+    return failed("CPU-IDENT", cpu.name, message, cpu.span, cex, [Place(f"cpu {cpu.name}", cpu.span)], [], expect)

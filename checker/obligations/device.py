@@ -27,5 +27,5 @@ def dev_excl(spec: Spec, session: Session) -> list[Result]:
             message = f"device {dev.name}{at(dev.span)} is owned by kernel {a.name}{at(a.span)} and by kernel {b.name}{at(b.span)}"
             cex = {"device": dev.name, "kernels": [a.name, b.name]}
             places = [Place(f"device {dev.name}", dev.span), Place(f"kernel {a.name}", a.span), Place(f"kernel {b.name}", b.span)]
-            results.append(failed("DEV-EXCL", dev.name, message, b.span, cex, places, []))
+            results.append(failed("DEV-EXCL", dev.name, message, b.span, cex, places, [], {"kind": "device-shared", "device": dev.name}))
     return results

@@ -49,7 +49,7 @@ def irq_excl(spec: Spec, session: Session) -> list[Result]:
             )
             cex = {"intid": intid, "spi": intid - 32, "kernels": [a.name, b.name]}
             places = [Place(f"{a.name} claims it", spans[0]), Place(f"{b.name} claims it", spans[1])]
-            results.append(failed("IRQ-EXCL", subject, message, spans[1], cex, places, []))
+            results.append(failed("IRQ-EXCL", subject, message, spans[1], cex, places, [], {"kind": "spi-shared", "intid": intid}))
     return results
 
 
@@ -80,5 +80,5 @@ def irq_range(spec: Spec, session: Session) -> list[Result]:
             )
             message = f"{describe_intid(intid)}{at(irq.span)} does not exist: {why}"
             cex = {"intid": intid, "spi": intid - 32, "lines": lines}
-            results.append(failed("IRQ-RANGE", subject, message, irq.span, cex, [Place(subject, irq.span)], []))
+            results.append(failed("IRQ-RANGE", subject, message, irq.span, cex, [Place(subject, irq.span)], [], {"kind": "spi-range", "intid": intid}))
     return results

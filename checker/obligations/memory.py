@@ -120,8 +120,8 @@ def _bounds_failure(spec: Spec, s: Session, owned: Owned, case: str, x_value: in
         cex["other"] = bank.name
         message = f"address {hexaddr(cex['address'])} of {owned.kind} {region_words(r)} is in RAM bank {region_words(bank)}"
         places.append(Place(bank.name, bank.span))
-    scenario = [{"op": "probe", "address": cex["address"]}] if "address" in cex else []
-    return failed("MEM-BOUNDS", r.name, message, r.span, cex, places, scenario)
+    expect = {"kind": "region-out-of-bounds", "region": r.name, "problem": case}
+    return failed("MEM-BOUNDS", r.name, message, r.span, cex, places, [], expect)
 
 
 # ------------------------------------------------------------------ MEM-ALIGN
@@ -156,7 +156,8 @@ def _align_failure(r: Region, page: int, base_off: int, size_off: int) -> Result
     if size_off:
         problems.append(f"size {hexaddr(r.size)} is not a multiple of {size_words(page)} ({hexaddr(size_off)} over)")
     cex = {"region": r.name, "page": page, "base": r.base, "size": r.size, "base_offset": base_off, "size_offset": size_off}
-    return failed("MEM-ALIGN", r.name, f"{region_words(r)}: " + "; ".join(problems), r.span, cex, [Place(r.name, r.span)], [])
+    expect = {"kind": "region-misaligned", "region": r.name, "base_offset": base_off, "size_offset": size_off}
+    return failed("MEM-ALIGN", r.name, f"{region_words(r)}: " + "; ".join(problems), r.span, cex, [Place(r.name, r.span)], [], expect)
 
 
 # ------------------------------------------------------------------ MEM-DISJOINT
@@ -226,8 +227,8 @@ def _disjoint_pair(s: Session, a: Owned, b: Owned) -> Result:
     message = f"address {hexaddr(address)} is in {region_words(a.region)} and in {region_words(b.region)}"
     cex = {"address": address, "regions": [a.region.name, b.region.name], "owners": [a.owner, b.owner]}
     places = [Place(a.region.name, a.region.span), Place(b.region.name, b.region.span)]
-    scenario = [{"op": "probe", "address": address}]
-    return failed("MEM-DISJOINT", subject, message, b.region.span, cex, places, scenario)
+    expect = {"kind": "memory-overlap", "regions": [a.region.name, b.region.name], "address": address}
+    return failed("MEM-DISJOINT", subject, message, b.region.span, cex, places, [], expect)
 
 
 # ------------------------------------------------------------------ MEM-EXPOSE
@@ -319,7 +320,8 @@ def _expose_one(spec: Spec, s: Session, kernel: Kernel) -> Result:
     }
     places = [Place(f"kernel {kernel.name}", kernel.span), Place(target.name, target.span)]
     scenario = [{"op": "access", "kernel": kernel.name, "address": address, "write": False}]
-    return failed("MEM-EXPOSE", kernel.name, message, kernel.span, cex, places, scenario)
+    expect = {"kind": "memory-expose", "kernel": kernel.name, "address": address}
+    return failed("MEM-EXPOSE", kernel.name, message, kernel.span, cex, places, scenario, expect)
 
 
 def _more_exposed(s: Session, violation, x, forbidden, first: Region, limit: int = 8) -> list[str]:

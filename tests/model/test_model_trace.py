@@ -27,13 +27,13 @@ def check_golden(name: str, text: str) -> None:
 
 
 def stock_v2_run():
-    machine = Machine(machine_config(2, SEL4, lines=64, channels=CHANNELS))
+    machine = Machine(machine_config(2, SEL4, lines=96, channels=CHANNELS))
     return machine.run((Boot("k0"), AcquireIrq("k0", 33), Boot("k1"), BindChannel("a"),
                         SendChannel("a"), RaiseSpi(33), Deliver(), Access("k1", 0x4000_0000)))
 
 
 def mk_v3_run():
-    machine = Machine(machine_config(3, SEL4_MK, lines=64, a55=True, loader=True, channels=CHANNELS))
+    machine = Machine(machine_config(3, SEL4_MK, lines=96, a55=True, loader=True, channels=CHANNELS))
     return machine.run((Boot("k0"), Boot("k1"), TriggerRead("k0", 40), TriggerRead("k1", 41),
                         TriggerWrite("k0", 40), TriggerWrite("k1", 41), ConfigureTrigger("k1", 34),
                         AcquireIrq("k1", 34), BindChannel("b"), SendChannel("b"), RaiseSpi(34),
