@@ -73,11 +73,16 @@ def check(spec: Spec, options: Options | None = None) -> Report:
     return Report(spec.path, tuple(results), tuple(stale), time.perf_counter() - start, spec.sources)
 
 
-def check_path(path: str, options: Options | None = None) -> Report:
-    """Load and check a spec file; a spec with errors gives a Report with diagnostics only."""
+def load_and_check(path: str, options: Options | None = None) -> tuple[Loaded, Report]:
+    """Load and check a spec file, keeping both; a spec with errors gives a Report with diagnostics only."""
     start = time.perf_counter()
     loaded = load(path)
     if loaded.spec is None:
-        return Report(path, (), loaded.diagnostics, time.perf_counter() - start, loaded.sources)
+        return loaded, Report(path, (), loaded.diagnostics, time.perf_counter() - start, loaded.sources)
     report = check(loaded.spec, options)
-    return evolve(report, diagnostics=loaded.diagnostics + report.diagnostics, seconds=time.perf_counter() - start)
+    return loaded, evolve(report, diagnostics=loaded.diagnostics + report.diagnostics, seconds=time.perf_counter() - start)
+
+
+def check_path(path: str, options: Options | None = None) -> Report:
+    """Load and check a spec file; a spec with errors gives a Report with diagnostics only."""
+    return load_and_check(path, options)[1]

@@ -78,7 +78,7 @@ def _write(text: str, path: str | None, stdout: TextIO) -> None:
 
 
 def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    from checker.api import check_path
+    from checker.api import load_and_check
     from checker.check import Options
     from checker.report import FORMATS
 
@@ -86,7 +86,8 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     options = Options(only=_only(args.only), timeout=args.timeout, dump_smt=args.dump_smt, replay=not args.no_replay)
-    reports = [check_path(spec, options) for spec in args.specs]
+    checked = [load_and_check(spec, options) for spec in args.specs]
+    reports = [report for _, report in checked]
     if args.format == "text":
         text = FORMATS["text"](reports, verbose=args.verbose)
     else:
@@ -95,7 +96,8 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.cex_dir:
         from checker.counterexample import write_all
 
-        for path in write_all(reports, args.cex_dir):
+        specs = {report.spec: loaded.spec for loaded, report in checked if loaded.spec is not None}
+        for path in write_all(reports, args.cex_dir, specs):
             stderr.write(f"wrote {path}\n")
     return _exit_status(reports)
 

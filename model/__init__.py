@@ -7,7 +7,8 @@ isolation monitors found, and format the trace as text.
 """
 
 from model.config import (BUILTIN_PROFILES, SEL4, SEL4_MK, SEL4_SMP, Channel, Core, Device, Gic,
-                          Kernel, MachineConfig, Profile, Region, SharedRegion, affinity_of)
+                          Kernel, MachineConfig, Profile, Region, SharedRegion, affinity_of,
+                          config_from_json, config_to_json)
 from model.errors import ConfigError, MmioError, ModelError, SysregError
 from model.gic import GicBase
 from model.gicv2 import GicV2
@@ -28,6 +29,7 @@ __all__ = [
     # configuration
     "Core", "Region", "Gic", "Profile", "Device", "SharedRegion", "Kernel", "Channel",
     "MachineConfig", "SEL4", "SEL4_SMP", "SEL4_MK", "BUILTIN_PROFILES", "affinity_of",
+    "config_to_json", "config_from_json",
     # errors
     "ModelError", "MmioError", "SysregError", "ConfigError",
     # hardware

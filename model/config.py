@@ -8,8 +8,12 @@ without importing anything else from pcheck.
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Any
 
+import attrs
 from attrs import frozen
+
+from model.errors import ConfigError
 
 __all__ = [
     "Core",
@@ -26,6 +30,8 @@ __all__ = [
     "SEL4_MK",
     "BUILTIN_PROFILES",
     "affinity_of",
+    "config_to_json",
+    "config_from_json",
 ]
 
 
@@ -223,3 +229,92 @@ SEL4_MK = Profile(
     sgi_signal=True, irq_route=True, smp=False, trigger_config="runtime",
 )
 BUILTIN_PROFILES = MappingProxyType({p.name: p for p in (SEL4, SEL4_SMP, SEL4_MK)})
+
+
+# ---------------------------------------------------------------- JSON form
+def _region_json(r: Region | None) -> dict[str, Any] | None:
+    return None if r is None else {"name": r.name, "base": r.base, "size": r.size}
+
+
+def _region_from(d: dict[str, Any] | None) -> Region | None:
+    return None if d is None else Region(str(d["name"]), int(d["base"]), int(d["size"]))
+
+
+def config_to_json(config: MachineConfig) -> dict[str, Any]:
+    """A MachineConfig as plain JSON data (see config_from_json)."""
+    gic = config.gic
+    return {
+        "cores": [{"name": c.name, "mpidr": c.mpidr, "gic_cpu": c.gic_cpu} for c in config.cores],
+        "gic": {
+            "version": gic.version,
+            "distributor": _region_json(gic.distributor),
+            "cpu_interface": _region_json(gic.cpu_interface),
+            "redistributors": _region_json(gic.redistributors),
+            "redist_stride": gic.redist_stride,
+            "lines": gic.lines,
+        },
+        "paddr_bits": config.paddr_bits,
+        "page": config.page,
+        "memory": [_region_json(r) for r in config.memory],
+        "reserved": [_region_json(r) for r in config.reserved],
+        "devices": [{"name": d.name, "region": _region_json(d.region), "irqs": [list(i) for i in d.irqs]} for d in config.devices],
+        "kernels": [
+            {
+                "name": k.name,
+                "profile": attrs.asdict(k.profile),
+                "cores": list(k.cores),
+                "ram": [_region_json(r) for r in k.ram],
+                "devices": list(k.devices),
+                "spis": [list(s) for s in k.spis],
+                "routes": [list(r) for r in k.routes],
+            }
+            for k in config.kernels
+        ],
+        "shared": [{"name": s.name, "region": _region_json(s.region), "access": [list(a) for a in s.access]} for s in config.shared],
+        "channels": [attrs.asdict(c) for c in config.channels],
+        "loader_gic_init": config.loader_gic_init,
+    }
+
+
+def config_from_json(data: dict[str, Any]) -> MachineConfig:
+    """The MachineConfig of config_to_json's output; ConfigError if it is malformed."""
+    try:
+        g = data["gic"]
+        return MachineConfig(
+            cores=tuple(Core(str(c["name"]), int(c["mpidr"]), c.get("gic_cpu")) for c in data["cores"]),
+            gic=Gic(
+                int(g["version"]),
+                _region_from(g["distributor"]),
+                _region_from(g.get("cpu_interface")),
+                _region_from(g.get("redistributors")),
+                int(g.get("redist_stride", 0x20000)),
+                int(g["lines"]),
+            ),
+            paddr_bits=int(data["paddr_bits"]),
+            page=int(data["page"]),
+            memory=tuple(_region_from(r) for r in data["memory"]),
+            reserved=tuple(_region_from(r) for r in data["reserved"]),
+            devices=tuple(
+                Device(str(d["name"]), _region_from(d["region"]), tuple((int(i), t) for i, t in d["irqs"])) for d in data["devices"]
+            ),
+            kernels=tuple(
+                Kernel(
+                    str(k["name"]),
+                    Profile(**k["profile"]),
+                    tuple(k["cores"]),
+                    tuple(_region_from(r) for r in k["ram"]),
+                    tuple(k["devices"]),
+                    tuple((int(i), t) for i, t in k["spis"]),
+                    tuple((int(i), str(c)) for i, c in k["routes"]),
+                )
+                for k in data["kernels"]
+            ),
+            shared=tuple(
+                SharedRegion(str(s["name"]), _region_from(s["region"]), tuple((str(k), str(m)) for k, m in s["access"]))
+                for s in data["shared"]
+            ),
+            channels=tuple(Channel(**c) for c in data["channels"]),
+            loader_gic_init=bool(data["loader_gic_init"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"malformed machine configuration: {exc!r}") from exc

@@ -267,12 +267,13 @@ def _violation_line(violation: Violation) -> str:
     return f"!! {violation.kind}: {violation.message}"
 
 
-def format_trace(run: Run, registers: bool = True) -> str:
+def format_trace(run: Run, registers: bool = True, marked: Violation | None = None) -> str:
     """The whole run as text: setup events, then each step with its
-    violations (`!!`) and its events indented; the step of the first
-    violation is marked with `>>`. registers=False leaves out register
-    accesses (everything else stays)."""
-    first = run.violation.step if run.violation else None
+    violations (`!!`) and its events indented; the step of `marked` (by
+    default the first violation) is marked with `>>`. registers=False leaves
+    out register accesses (everything else stays)."""
+    marked = marked or run.violation
+    first = marked.step if marked else None
     lines: list[str] = []
     by_step: dict[int, list[Event]] = {}
     for event in run.trace:

@@ -228,7 +228,9 @@ def _disjoint_pair(s: Session, a: Owned, b: Owned) -> Result:
     cex = {"address": address, "regions": [a.region.name, b.region.name], "owners": [a.owner, b.owner]}
     places = [Place(a.region.name, a.region.span), Place(b.region.name, b.region.span)]
     expect = {"kind": "memory-overlap", "regions": [a.region.name, b.region.name], "address": address}
-    return failed("MEM-DISJOINT", subject, message, b.region.span, cex, places, [], expect)
+    # Each owning kernel touches the address, so the replay shows both of them reach it.
+    scenario = [{"op": "access", "kernel": o, "address": address, "write": False} for o in dict.fromkeys([a.owner, b.owner]) if o]
+    return failed("MEM-DISJOINT", subject, message, b.region.span, cex, places, scenario, expect)
 
 
 # ------------------------------------------------------------------ MEM-EXPOSE

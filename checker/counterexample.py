@@ -1,0 +1,174 @@
+"""Counterexample files: writing them (`pcheck --cex-dir`) and replaying them (`pcheck replay`).
+
+A counterexample file is self-contained: it holds the model configuration of
+the spec, the scenario and the violation the scenario must produce, so it
+replays even after the spec has changed. The format is documented in the
+README under "Counterexample files".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import model
+
+from checker.replay import machine_config, reproduces, run
+from checker.report.json import location
+from checker.result import FAILED, Report, Result
+from checker.spec import Spec
+
+FORMAT = "pcheck-counterexample"
+VERSION = 1
+
+
+class CexError(Exception):
+    """A counterexample file that is malformed or does not fit its own machine."""
+
+
+def document(spec: Spec, result: Result) -> dict[str, Any]:
+    """The versioned JSON document of one failed result."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "obligation": result.id,
+        "subject": result.subject,
+        "message": result.message,
+        "spec": spec.path,
+        "location": location(result.location),
+        "counterexample": dict(result.counterexample or {}),
+        "machine": model.config_to_json(machine_config(spec)),
+        "scenario": list(result.scenario or ()),
+        "expect": dict(result.expect or {}),
+    }
+
+
+def _file_name(result: Result) -> str:
+    subject = re.sub(r"[^A-Za-z0-9_.-]+", "_", result.subject)
+    return f"{result.id}-{subject}.json"
+
+
+def write_all(reports: Sequence[Report], directory: str, specs: dict[str, Spec]) -> list[str]:
+    """Write one file per failed result; returns the paths written."""
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for report in reports:
+        spec = specs.get(report.spec)
+        if spec is None:
+            continue
+        base = os.path.splitext(os.path.basename(report.spec))[0]
+        for result in report.results:
+            if result.status != FAILED or result.expect is None:
+                continue
+            path = os.path.join(directory, f"{base}.{_file_name(result)}")
+            with open(path, "w", encoding="utf-8") as out:
+                json.dump(document(spec, result), out, indent=2)
+                out.write("\n")
+            written.append(path)
+    return written
+
+
+# ------------------------------------------------------------------ replay
+
+
+def read(path: str) -> dict[str, Any]:
+    """A counterexample document, checked for form; CexError says what is wrong."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except OSError as exc:
+        raise CexError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CexError(f"{path} is not JSON: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise CexError(f"{path} is not a pcheck counterexample (no \"format\": \"{FORMAT}\")")
+    if doc.get("version") != VERSION:
+        raise CexError(f"{path} has format version {doc.get('version')!r}; this pcheck reads version {VERSION}")
+    for key, kind in (("machine", dict), ("scenario", list), ("expect", dict), ("obligation", str)):
+        if not isinstance(doc.get(key), kind):
+            raise CexError(f"{path}: field '{key}' is missing or not a {kind.__name__}")
+    if "kind" not in doc["expect"]:
+        raise CexError(f"{path}: 'expect' names no violation kind")
+    return doc
+
+
+def _check_names(config: model.MachineConfig, scenario: list) -> None:
+    """Every kernel, channel and core a step names exists in the machine."""
+    known = {
+        "kernel": {k.name for k in config.kernels},
+        "channel": {c.name for c in config.channels},
+        "core": {c.name for c in config.cores},
+    }
+    for index, step in enumerate(scenario):
+        if not isinstance(step, dict):
+            raise CexError(f"step {index} is not an object")
+        for field, names in known.items():
+            if step.get(field) is not None and step[field] not in names:
+                raise CexError(f"step {index} names {field} '{step[field]}', which the machine does not have")
+
+
+def replay_document(doc: dict[str, Any]) -> tuple[model.Run, model.Violation | None]:
+    """Run a document's scenario on its machine: the run and the expected violation if it happened."""
+    try:
+        config = model.config_from_json(doc["machine"])
+        _check_names(config, doc["scenario"])
+        outcome = run(config, doc["scenario"])
+    except (model.ModelError, ValueError, TypeError, KeyError) as exc:
+        raise CexError(f"the scenario does not fit its machine: {exc}") from exc
+    return outcome, reproduces(outcome, doc["expect"])
+
+
+def render_text(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None, registers: bool = True) -> str:
+    lines = [
+        f"counterexample: {doc['obligation']} {doc.get('subject', '')}",
+        f"  from {doc.get('spec', '?')}: {doc.get('message', '')}",
+        f"  expected model violation: {doc['expect']['kind']}",
+        "",
+        model.format_trace(outcome, registers=registers, marked=hit).rstrip("\n"),
+        "",
+    ]
+    if hit is not None:
+        where = "at setup" if hit.step < 0 else f"at step {hit.step}"
+        lines.append(f"REPRODUCED {where}: {hit.kind}: {hit.message}")
+    else:
+        lines.append(f"NOT REPRODUCED: the scenario ran without a {doc['expect']['kind']} violation")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None) -> str:
+    data = {
+        "version": VERSION,
+        "obligation": doc["obligation"],
+        "subject": doc.get("subject"),
+        "reproduced": hit is not None,
+        "violation": hit.to_json() if hit else None,
+        "violations": [v.to_json() for v in outcome.violations],
+        "trace": model.format_trace(outcome, marked=hit).splitlines(),
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+def replay_command(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """`pcheck replay CEX.json [--format text|json]`: 1 reproduced, 0 not, 2 bad file."""
+    from checker.cli import _Parser
+
+    parser = _Parser(prog="pcheck replay", description="Replay a counterexample on the reference model.")
+    parser.add_argument("file", metavar="CEX.json")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--no-registers", action="store_true", help="leave register accesses out of the trace")
+    args = parser.parse_args(list(argv))
+    try:
+        doc = read(args.file)
+        outcome, hit = replay_document(doc)
+    except CexError as exc:
+        stderr.write(f"pcheck replay: error: {exc}\n")
+        return 2
+    if args.format == "json":
+        stdout.write(render_json(doc, outcome, hit))
+    else:
+        stdout.write(render_text(doc, outcome, hit, registers=not args.no_registers))
+    return 1 if hit is not None else 0
+

@@ -1,0 +1,148 @@
+"""Counterexamples replay on the model; disagreements are internal errors; `pcheck replay`."""
+
+import io
+import json
+import os
+
+import pytest
+from attrs import evolve
+
+import checker
+from checker.cli import main
+from checker.replay import confirm, machine_config
+from checker.result import FAILED, INTERNAL_ERROR
+from tests.corpus import ROOT, expectations, system_specs
+from tests.golden import assert_golden
+
+from checker.obligations import REGISTRY
+from checker.result import WAIVED
+
+FAILING_SPECS = [
+    p for p in system_specs() if any(e.verdict in ("failed", "waived") and e.id in REGISTRY for e in expectations(p))
+]
+
+
+def run_cli(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        status = main(list(argv), out, err)
+    finally:
+        os.chdir(cwd)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("path", FAILING_SPECS, ids=lambda p: os.path.relpath(p, ROOT))
+def test_every_failure_of_the_corpus_replays(path):
+    loaded = checker.load(path)
+    report = checker.check(loaded.spec, checker.Options(replay=False))
+    failures = [evolve(r, status=FAILED) for r in report.results if r.status in (FAILED, WAIVED)]
+    assert failures
+    config = machine_config(loaded.spec)
+    for result in failures:
+        assert result.expect is not None, f"{result.id} {result.subject} carries no replay"
+        assert confirm(config, result).status == FAILED, f"{result.id} {result.subject} does not replay"
+
+
+def _first_failure(path, obligation):
+    loaded = checker.load(os.path.join(ROOT, path))
+    report = checker.check(loaded.spec, checker.Options(replay=False))
+    return loaded.spec, next(r for r in report.results if r.id == obligation and r.status == FAILED)
+
+
+def test_corrupted_counterexample_is_a_disagreement():
+    spec, result = _first_failure("specs/imx8mm-resized-ram.mk", "MEM-EXPOSE")
+    address = result.expect["address"]
+    # Point the access at k0's own RAM: the model sees no exposure there.
+    own = spec.kernel(result.subject).ram[0].base
+    corrupted = evolve(
+        result,
+        scenario=({**result.scenario[0], "address": own},),
+        expect={**result.expect, "address": own},
+    )
+    assert address != own
+    confirmed = confirm(machine_config(spec), corrupted)
+    assert confirmed.status == INTERNAL_ERROR
+    assert "disagree" in confirmed.message
+
+
+def test_wrong_region_pair_is_a_disagreement():
+    spec, result = _first_failure("specs/imx8mm-resized-ram.mk", "MEM-DISJOINT")
+    corrupted = evolve(result, expect={**result.expect, "regions": ["k0.ram", "uart2"]})
+    assert confirm(machine_config(spec), corrupted).status == INTERNAL_ERROR
+
+
+def test_a_failure_without_replay_is_an_internal_error():
+    spec, result = _first_failure("specs/imx8mm-resized-ram.mk", "MEM-DISJOINT")
+    assert confirm(machine_config(spec), evolve(result, expect=None)).status == INTERNAL_ERROR
+
+
+def test_internal_error_gives_exit_4(monkeypatch, tmp_path):
+    import checker.replay as replay
+
+    monkeypatch.setattr(replay, "reproduces", lambda run, expect: None)
+    status, out, _ = run_cli("specs/imx8mm-resized-ram.mk")
+    assert status == 4
+    assert "ERROR   MEM-DISJOINT" in out and "disagree" in out
+
+
+def _cex(tmp_path, spec, name):
+    status, _, err = run_cli(spec, "--cex-dir", str(tmp_path))
+    assert status == 1
+    path = tmp_path / name
+    assert str(path) in err
+    return path
+
+
+def test_replay_mem_expose_golden(tmp_path):
+    path = _cex(tmp_path, "specs/qemu-v2-two-stock-sel4.mk", "qemu-v2-two-stock-sel4.MEM-EXPOSE-k0.json")
+    status, out, _ = run_cli("replay", str(path))
+    assert status == 1
+    assert_golden("replay-mem-expose.txt", out)
+
+
+def test_replay_mem_disjoint_golden(tmp_path):
+    path = _cex(tmp_path, "specs/imx8mm-resized-ram.mk", "imx8mm-resized-ram.MEM-DISJOINT-k0.ram_k1.ram.json")
+    status, out, _ = run_cli("replay", str(path), "--no-registers")
+    assert status == 1
+    assert_golden("replay-mem-disjoint.txt", out)
+
+
+def test_replay_json_format(tmp_path):
+    path = _cex(tmp_path, "specs/qemu-v2-two-stock-sel4.mk", "qemu-v2-two-stock-sel4.MEM-EXPOSE-k1.json")
+    status, out, _ = run_cli("replay", str(path), "--format", "json")
+    doc = json.loads(out)
+    assert status == 1 and doc["reproduced"] is True
+    assert doc["violation"]["kind"] == "memory-expose"
+    assert doc["violation"]["details"]["kernel"] == "k1"
+
+
+def test_replay_exit_0_when_the_scenario_shows_nothing(tmp_path):
+    path = _cex(tmp_path, "specs/qemu-v2-two-stock-sel4.mk", "qemu-v2-two-stock-sel4.MEM-EXPOSE-k0.json")
+    doc = json.loads(path.read_text())
+    own = doc["machine"]["kernels"][0]["ram"][0]["base"]
+    doc["scenario"][0]["address"] = own
+    path.write_text(json.dumps(doc))
+    status, out, _ = run_cli("replay", str(path))
+    assert status == 0 and "NOT REPRODUCED" in out
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", json.dumps({"format": "other"}), json.dumps({"format": "pcheck-counterexample", "version": 99})],
+)
+def test_replay_malformed_file_exit_2(tmp_path, content):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    status, _, err = run_cli("replay", str(path))
+    assert status == 2 and "error" in err
+
+
+def test_replay_mismatched_scenario_exit_2(tmp_path):
+    path = _cex(tmp_path, "specs/qemu-v2-two-stock-sel4.mk", "qemu-v2-two-stock-sel4.MEM-EXPOSE-k0.json")
+    doc = json.loads(path.read_text())
+    doc["scenario"][0]["kernel"] = "nobody"
+    path.write_text(json.dumps(doc))
+    status, _, err = run_cli("replay", str(path))
+    assert status == 2
