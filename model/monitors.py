@@ -14,7 +14,7 @@ from model.gicv2 import GicV2
 from model.gicv3 import IROUTER_IRM, GicV3, irouter_value
 from model.layout import layout_violations
 from model.memory import CONFLICTING_KINDS
-from model.scenario import Access, ConfigureTrigger, Deliver, SendChannel, Step, TriggerWrite
+from model.scenario import Access, AcquireIrq, Boot, ConfigureTrigger, Deliver, SendChannel, Step, TriggerWrite
 from model.trace import Delivery, Event, MemAccess, Refusal, RegAccess, SgiLost, SgiPended, Violation
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ class MonitorState:
         self.triggers: dict[int, tuple[str, bool]] = {}
         # (core, SGI) -> [(channel, GICv2 source or None)] sent and not yet taken
         self.inflight: dict[tuple[str, int], list[tuple[str, int | None]]] = {}
+        # Who has reset the distributor so far (the loader, kernels).
+        self.initialisers: list[str] = []
 
     def once(self, key: tuple) -> bool:
         """True the first time key is seen: persistent states are reported once."""
@@ -98,7 +100,7 @@ def clobber_monitor(machine, index, step, events, live) -> list[Violation]:
             continue
         if event.actor not in machine.kernels:
             continue
-        if event.register != "GICD_CTLR" and event.activity != "dist_init":
+        if event.register != "GICD_CTLR" and event.activity != "dist_init" and not _masks_foreign(machine, event):
             continue
         others = tuple(sorted(live - {event.actor}))
         if others:
@@ -111,10 +113,17 @@ def clobber_monitor(machine, index, step, events, live) -> list[Violation]:
     return []
 
 
-def _routing(machine, intid: int) -> tuple[str, int, bool]:
+def _masks_foreign(machine, event: RegAccess) -> bool:
+    """A boot-time mask (init_irqs) that disables an SPI the masking kernel does not own."""
+    if event.activity != "init_irqs" or not event.register.startswith("GICD_ICENABLER["):
+        return False
+    word = int(event.register[len("GICD_ICENABLER["):-1])
+    own = {intid for intid, _ in machine.config.kernel(event.actor).spis}
+    return any(event.value >> bit & 1 and 32 * word + bit >= 32 and 32 * word + bit not in own for bit in range(32))
+
+
+def _routing(machine, intid: int, owner) -> tuple[str, int, bool]:
     """(register, value, routed only to the owner's cores?) for an SPI."""
-    owner = machine.config.spi_owner(intid)
-    assert owner is not None
     gic = machine.gic
     if isinstance(gic, GicV2):
         mask = sum(1 << gic.interface_of(c) for c in owner.cores)
@@ -127,18 +136,27 @@ def _routing(machine, intid: int) -> tuple[str, int, bool]:
 
 
 def route_monitor(machine, index, step, events, live) -> list[Violation]:
-    """spi-misrouted: an SPI its owner acquired is disabled or routed elsewhere."""
+    """spi-misrouted: an SPI its owner acquired is disabled or routed elsewhere,
+    or the kernel refused to hand the owner its SPI at all."""
     found = []
+    if isinstance(step, AcquireIrq) and any(isinstance(e, Refusal) and e.kernel == step.kernel for e in events):
+        reason = next(e.error for e in events if isinstance(e, Refusal))
+        found.append(Violation(
+            "spi-misrouted", index, f"INTID {step.intid} of {step.kernel}: the kernel refused it ({reason})",
+            {"intid": step.intid, "owner": step.kernel, "enabled": False, "register": None, "value": None,
+             "targets": (), "expected": machine.config.kernel(step.kernel).cores}))
     for kernel in machine.kernels.values():
+        # Each kernel that acquired an SPI expects it at one of its own cores;
+        # an SPI two kernels own is therefore misrouted for one of them.
+        owner = machine.config.kernel(kernel.name)
         for intid in kernel.acquired():
-            owner = machine.config.spi_owner(intid)
-            if owner is None or owner.name != kernel.name:
+            if intid < 32:
                 continue
-            register, value, routed_ok = _routing(machine, intid)
+            register, value, routed_ok = _routing(machine, intid, owner)
             enabled = machine.gic.spi_enabled(intid)
             if enabled and routed_ok:
                 continue
-            if machine.monitor.once(("spi-misrouted", intid, enabled, value)):
+            if machine.monitor.once(("spi-misrouted", intid, kernel.name, enabled, value)):
                 found.append(_misrouted(machine, index, kernel.name, intid, register, value, enabled))
     return found
 
@@ -298,7 +316,35 @@ def forget_taken_sgis(machine) -> None:
         queue[:] = [(n, s) for n, s in queue if s in pending]
 
 
+def init_monitor(machine, index, step, events, live) -> list[Violation]:
+    """dist-init: a kernel boots before the distributor was initialised, it is
+    initialised a second time, or every kernel has booted and nobody did."""
+    if not isinstance(step, Boot):
+        return []
+    state = machine.monitor
+    if machine.config.loader_gic_init and "loader" not in state.initialisers:
+        state.initialisers.append("loader")
+    reset = any(
+        isinstance(e, RegAccess) and e.op == "W" and e.register == "GICD_CTLR" and e.activity == "dist_init"
+        and e.actor == step.kernel for e in events
+    )
+    found = []
+    if reset:
+        state.initialisers.append(step.kernel)
+        if len(state.initialisers) == 2 and state.once(("dist-init", "twice")):
+            found.append(Violation("dist-init", index, f"the distributor is initialised a second time, by {step.kernel} "
+                                   f"(first by {state.initialisers[0]})",
+                                   {"problem": "twice", "kernel": step.kernel, "initialisers": tuple(state.initialisers)}))
+    elif not state.initialisers and state.once(("dist-init", "uninitialised", step.kernel)):
+        found.append(Violation("dist-init", index, f"{step.kernel} boots before anyone initialised the distributor",
+                               {"problem": "uninitialised", "kernel": step.kernel, "initialisers": ()}))
+    if not state.initialisers and live | {step.kernel} >= set(machine.kernels) and state.once(("dist-init", "never")):
+        found.append(Violation("dist-init", index, "every kernel has booted and nobody initialised the distributor",
+                               {"problem": "never", "kernel": None, "initialisers": ()}))
+    return found
+
+
 MONITORS: tuple[Monitor, ...] = (
-    memory_monitor, clobber_monitor, delivery_monitor, sgi_send_monitor, sgi_deliver_monitor,
+    memory_monitor, clobber_monitor, init_monitor, delivery_monitor, sgi_send_monitor, sgi_deliver_monitor,
     trigger_monitor, route_monitor,
 )

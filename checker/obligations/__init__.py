@@ -5,9 +5,10 @@ Where each obligation is encoded:
   cpu.py     CPU-EXCL, CPU-IDENT
   device.py  DEV-EXCL
   irq.py     IRQ-EXCL, IRQ-RANGE
+  gic.py     GIC-INIT, IRQ-ROUTE (boot orders: boot.py)
 """
 
-from checker.obligations import cpu, device, irq, memory  # noqa: F401  (registration)
+from checker.obligations import cpu, device, gic, irq, memory  # noqa: F401  (registration)
 from checker.obligations.base import REGISTRY, Obligation
 from checker.catalogue import BY_ID, CATALOGUE, OBLIGATION_IDS
 
