@@ -16,21 +16,7 @@ import model
 from attrs import evolve
 
 from checker.result import FAILED, INTERNAL_ERROR, Result
-from checker.spec import Channel, Region, Spec
-
-
-def default_target(spec: Spec, channel: Channel) -> int | None:
-    """The raw SGI target that names the channel's receiving core (None if it has none).
-
-    GICv2: the core's CPU-interface number. GICv3: its affinity packed as
-    seL4_IRQControl_IssueSGISignal expects it, Aff3.Aff2.Aff1.Aff0 in bits 31..0.
-    """
-    core = channel.receiving_core
-    if core is None:
-        return None
-    if spec.platform.gic.version == 2:
-        return core.gic_cpu
-    return core.affinity
+from checker.spec import Region, Spec, default_target
 
 
 def _region(r: Region | None) -> model.Region | None:

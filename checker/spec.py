@@ -246,3 +246,17 @@ class Spec:
 
     def kernel(self, name: str) -> Kernel:
         return next(k for k in self.kernels if k.name == name)
+
+
+def default_target(spec: Spec, channel: Channel) -> int | None:
+    """The raw SGI target that names the channel's receiving core (None if it has none).
+
+    GICv2: the core's CPU-interface number. GICv3: its affinity packed as
+    seL4_IRQControl_IssueSGISignal expects it, Aff3.Aff2.Aff1.Aff0 in bits 31..0.
+    """
+    core = channel.receiving_core
+    if core is None:
+        return None
+    if spec.platform.gic.version == 2:
+        return core.gic_cpu
+    return core.affinity

@@ -150,6 +150,31 @@ def spi_range(config: MachineConfig) -> list[Violation]:
     ]
 
 
+def mailboxes(config: MachineConfig) -> list[Violation]:
+    """mailbox-exposed: a kernel that is not an end of any channel using a
+    mailbox is listed on it or can reach it through one of its routes."""
+    from model.memory import MemoryMap
+
+    memory = MemoryMap(config)
+    found = []
+    for name in dict.fromkeys(c.mailbox for c in config.channels if c.mailbox is not None):
+        users = {k for c in config.channels if c.mailbox == name for k in (c.sender, c.receiver)}
+        shared = config.shared_region(name)
+        listed = dict(shared.access)
+        for kernel in config.kernels:
+            if kernel.name in users:
+                continue
+            region = shared.region
+            route = next((r for r in memory.routes(kernel.name) if r.base < region.end and region.base < r.end), None)
+            if kernel.name in listed or route is not None:
+                how = f"listed {listed[kernel.name]}" if kernel.name in listed else route.description
+                found.append(_v("mailbox-exposed", f"{kernel.name} can access mailbox {name} ({how})", mailbox=name, kernel=kernel.name))
+    return found
+
+
 def layout_violations(config: MachineConfig) -> list[Violation]:
     """Every static problem of a configuration, in a fixed order."""
-    return bounds(config) + alignment(config) + cores(config) + identity(config) + ownership(config) + spi_range(config)
+    return (
+        bounds(config) + alignment(config) + cores(config) + identity(config) + ownership(config)
+        + spi_range(config) + mailboxes(config)
+    )

@@ -14,7 +14,8 @@ from model.gicv2 import GicV2
 from model.gicv3 import IROUTER_IRM, GicV3, irouter_value
 from model.layout import layout_violations
 from model.memory import CONFLICTING_KINDS
-from model.scenario import Access, AcquireIrq, Boot, ConfigureTrigger, Deliver, SendChannel, Step, TriggerWrite
+from model.scenario import (Access, AcquireIrq, BindChannel, Boot, ConfigureTrigger, Deliver, SendChannel, Step, TriggerRead,
+                            TriggerWrite)
 from model.trace import Delivery, Event, MemAccess, Refusal, RegAccess, SgiLost, SgiPended, Violation
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ class MonitorState:
         self.inflight: dict[tuple[str, int], list[tuple[str, int | None]]] = {}
         # Who has reset the distributor so far (the loader, kernels).
         self.initialisers: list[str] = []
+        # ICFGR word -> (writes so far, last writer, the INTID it configured)
+        self.icfgr_writes: dict[int, tuple[int, str | None, int | None]] = {}
+        # (kernel, INTID) -> ICFGR write count when the kernel read the word
+        self.icfgr_reads: dict[tuple[str, int], int] = {}
 
     def once(self, key: tuple) -> bool:
         """True the first time key is seen: persistent states are reported once."""
@@ -194,13 +199,17 @@ def delivery_monitor(machine, index, step, events, live) -> list[Violation]:
 def trigger_monitor(machine, index, step, events, live) -> list[Violation]:
     """trigger-lost: an SPI no longer has the trigger mode its kernel configured."""
     state = machine.monitor
+    found = []
+    if isinstance(step, TriggerRead):
+        state.icfgr_reads[(step.kernel, step.intid)] = state.icfgr_writes.get(step.intid // 16, (0, None, None))[0]
     if isinstance(step, (TriggerWrite, ConfigureTrigger)) and _wrote_icfgr(events, step.kernel):
+        found += _stale_write(state, index, step)
         kernel = machine.kernels[step.kernel]
         state.triggers[step.intid] = (step.kernel, kernel.triggers.get(step.intid) == "edge")
-    found = []
+    reported = {v.details["intid"] for v in found}
     for intid, (kernel, edge) in sorted(state.triggers.items()):
         actual = machine.gic.is_edge(intid)
-        if actual != edge and state.once(("trigger-lost", intid, index)):
+        if actual != edge and intid not in reported and state.once(("trigger-lost", intid, index)):
             writers = _icfgr_writers(events, intid)
             found.append(Violation(
                 "trigger-lost", index,
@@ -210,6 +219,24 @@ def trigger_monitor(machine, index, step, events, live) -> list[Violation]:
                  "register": f"GICD_ICFGR[{intid // 16}]", "writers": writers}))
             state.triggers[intid] = (kernel, actual)
     return found
+
+
+def _stale_write(state: MonitorState, index: int, step) -> list[Violation]:
+    """A read-modify-write whose read predates another kernel's write of the
+    same ICFGR word: that kernel's update is overwritten (lost), whether or not
+    the bits it set happen to equal the stale ones."""
+    word = step.intid // 16
+    count, writer, victim = state.icfgr_writes.get(word, (0, None, None))
+    read_at = state.icfgr_reads.pop((step.kernel, step.intid), count)
+    state.icfgr_writes[word] = (count + 1, step.kernel, step.intid)
+    if read_at == count or writer in (None, step.kernel):
+        return []
+    return [Violation(
+        "trigger-lost", index,
+        f"{step.kernel} wrote GICD_ICFGR[{word}] from a value read before {writer}'s write: "
+        f"{writer}'s configuration of INTID {victim} (SPI {victim - 32}) is overwritten",
+        {"intid": victim, "kernel": writer, "overwritten_by": step.kernel, "register": f"GICD_ICFGR[{word}]",
+         "writers": (step.kernel,), "stale": True})]
 
 
 def _mode(edge: bool) -> str:
@@ -284,6 +311,31 @@ def _merged(index, channels: list[Channel], core: str, sgi: int, phase: str, why
         {"channels": names, "core": core, "sgi": sgi, "phase": phase, "why": why})
 
 
+def channel_monitor(machine, index, step, events, live) -> list[Violation]:
+    """sgi-unbound: the receiver could not bind the channel's SGI;
+    mailbox-access: a channel's sender may not write its mailbox, or its
+    receiver may not read it (by the modes the shared region lists)."""
+    found = []
+    if isinstance(step, BindChannel):
+        refusal = next((e for e in events if isinstance(e, Refusal)), None)
+        if refusal is not None:
+            found.append(Violation(
+                "sgi-unbound", index, f"channel {step.channel}: the receiver cannot bind its SGI ({refusal.error})",
+                {"channel": step.channel, "kernel": refusal.kernel, "reason": refusal.error}))
+    if isinstance(step, SendChannel):
+        channel = machine.config.channel(step.channel)
+        if channel.mailbox is not None:
+            modes = dict(machine.config.shared_region(channel.mailbox).access)
+            for kernel, access, allowed in ((channel.sender, "write", ("rw",)), (channel.receiver, "read", ("r", "rw"))):
+                if modes.get(kernel) not in allowed:
+                    found.append(Violation(
+                        "mailbox-access", index,
+                        f"channel {channel.name}: {kernel} may not {access} mailbox {channel.mailbox} "
+                        f"(listed {modes.get(kernel) or 'not at all'})",
+                        {"channel": channel.name, "kernel": kernel, "access": access, "mailbox": channel.mailbox}))
+    return found
+
+
 def sgi_deliver_monitor(machine, index, step, events, live) -> list[Violation]:
     """sgi-merged (at delivery): one notification signalled for several channels."""
     taken: dict[tuple[str, str], list[str]] = {}
@@ -346,5 +398,5 @@ def init_monitor(machine, index, step, events, live) -> list[Violation]:
 
 MONITORS: tuple[Monitor, ...] = (
     memory_monitor, clobber_monitor, init_monitor, delivery_monitor, sgi_send_monitor, sgi_deliver_monitor,
-    trigger_monitor, route_monitor,
+    trigger_monitor, route_monitor, channel_monitor,
 )

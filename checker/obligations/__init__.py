@@ -5,10 +5,12 @@ Where each obligation is encoded:
   cpu.py     CPU-EXCL, CPU-IDENT
   device.py  DEV-EXCL
   irq.py     IRQ-EXCL, IRQ-RANGE
+  irq.py     also IRQ-TRIGGER
   gic.py     GIC-INIT, IRQ-ROUTE (boot orders: boot.py)
+  ipi.py     IPI-RANGE, IPI-CAP, IPI-TARGET, IPI-UNIQUE, IPI-MAILBOX
 """
 
-from checker.obligations import cpu, device, gic, irq, memory  # noqa: F401  (registration)
+from checker.obligations import cpu, device, gic, ipi, irq, memory  # noqa: F401  (registration)
 from checker.obligations.base import REGISTRY, Obligation
 from checker.catalogue import BY_ID, CATALOGUE, OBLIGATION_IDS
 

@@ -236,7 +236,7 @@ def _disjoint_pair(s: Session, a: Owned, b: Owned) -> Result:
 # ------------------------------------------------------------------ MEM-EXPOSE
 
 
-def _routes(spec: Spec, kernel: Kernel, s: Session, x: z3.BitVecRef) -> dict[str, z3.BoolRef]:
+def reach_routes(spec: Spec, kernel: Kernel, s: Session, x: z3.BitVecRef) -> dict[str, z3.BoolRef]:
     """Every way `kernel` can reach an address, by name."""
     page = spec.platform.page
     routes: dict[str, z3.BoolRef] = {}
@@ -290,7 +290,7 @@ def mem_expose(spec: Spec, session: Session) -> list[Result]:
 
 def _expose_one(spec: Spec, s: Session, kernel: Kernel) -> Result:
     x = s.addr("x")
-    routes = _routes(spec, kernel, s, x)
+    routes = reach_routes(spec, kernel, s, x)
     forbidden = _forbidden(spec, kernel)
     reach = s.any_of(routes.values())
     targets = s.any_of(s.inside(x, r.base, r.size) for r, _ in forbidden)

@@ -119,8 +119,8 @@ def test_trigger_read_read_write_write_loses_one_update() -> None:
     assert run.violation.kind == "trigger-lost"
     assert run.violation.step == 5
     assert run.violation.details == {
-        "intid": 40, "kernel": "k0", "expected": "edge", "actual": "level",
-        "register": "GICD_ICFGR[2]", "writers": ("k1",)}
+        "intid": 40, "kernel": "k0", "overwritten_by": "k1",
+        "register": "GICD_ICFGR[2]", "writers": ("k1",), "stale": True}
     assert machine.gic.is_edge(41) and not machine.gic.is_edge(40)
 
 
