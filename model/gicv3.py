@@ -123,6 +123,8 @@ class GicV3(GicBase):
         super().__init__(config, cores)
         self.ctlr = 0
         self.irouter = {intid: 0 for intid in self.spis}
+        # IROUTER resets to an UNKNOWN value: until written, an SPI reaches no core.
+        self.route_written: set[int] = set()
         self.gicr_ctlr = [0] * len(cores)
         self.waker = [0] * len(cores)
         self.sysregs = [{name: 0 for name in SYSREG_MASKS} for _ in cores]
@@ -215,6 +217,7 @@ class GicV3(GicBase):
 
     def _w_irouter(self, bank: int, index: int, value: int, mask: int) -> None:
         if index in self.irouter:
+            self.route_written.add(index)
             old = self.irouter[index]
             self.irouter[index] = ((old & ~mask) | (value & mask)) & IROUTER_MASK
 
@@ -334,7 +337,7 @@ class GicV3(GicBase):
     # ------------------------------------------------------------ arbitration hooks
     def _spi_reaches(self, intid: int, ci: int) -> bool:
         route = self.irouter.get(intid)
-        if route is None:
+        if route is None or intid not in self.route_written:
             return False
         if route & IROUTER_IRM:
             return self._participating(ci)

@@ -137,7 +137,8 @@ def _routing(machine, intid: int, owner) -> tuple[str, int, bool]:
     assert isinstance(gic, GicV3)
     route = gic.route_of(intid)
     good = {irouter_value(machine.config.core(c).mpidr) for c in owner.cores}
-    return f"GICD_IROUTER[{intid}]", route, not route & IROUTER_IRM and route in good
+    written = intid in gic.route_written  # the reset value is UNKNOWN
+    return f"GICD_IROUTER[{intid}]", route, written and not route & IROUTER_IRM and route in good
 
 
 def route_monitor(machine, index, step, events, live) -> list[Violation]:

@@ -23,8 +23,8 @@ def startup_scenario(spec: Spec, order: list[str]) -> list[dict]:
     for name in order:
         kernel = spec.kernel(name)
         steps.append({"op": "boot", "kernel": name})
-        for irq in kernel.owned_spis:
-            steps.append({"op": "acquire_irq", "kernel": name, "intid": irq.intid})
+        for intid in dict.fromkeys(irq.intid for irq in kernel.owned_spis):
+            steps.append({"op": "acquire_irq", "kernel": name, "intid": intid})
     return steps
 
 
