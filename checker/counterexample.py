@@ -121,7 +121,7 @@ def replay_document(doc: dict[str, Any]) -> tuple[model.Run, model.Violation | N
     return outcome, reproduces(outcome, doc["expect"])
 
 
-def render_text(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None, registers: bool = True) -> str:
+def render_text(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None, registers: bool | str = "brief") -> str:
     lines = [
         f"counterexample: {doc['obligation']} {doc.get('subject', '')}",
         f"  from {doc.get('spec', '?')}: {doc.get('message', '')}",
@@ -158,7 +158,9 @@ def replay_command(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     parser = _Parser(prog="pcheck replay", description="Replay a counterexample on the reference model.")
     parser.add_argument("file", metavar="CEX.json")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--no-registers", action="store_true", help="leave register accesses out of the trace")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--registers", action="store_true", help="show every register access, boot-time initialisation included")
+    shown.add_argument("--no-registers", action="store_true", help="leave register accesses out of the trace")
     args = parser.parse_args(list(argv))
     try:
         doc = read(args.file)
@@ -169,6 +171,7 @@ def replay_command(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         stdout.write(render_json(doc, outcome, hit))
     else:
-        stdout.write(render_text(doc, outcome, hit, registers=not args.no_registers))
+        registers = True if args.registers else False if args.no_registers else "brief"
+        stdout.write(render_text(doc, outcome, hit, registers=registers))
     return 1 if hit is not None else 0
 

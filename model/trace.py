@@ -267,11 +267,18 @@ def _violation_line(violation: Violation) -> str:
     return f"!! {violation.kind}: {violation.message}"
 
 
-def format_trace(run: Run, registers: bool = True, marked: Violation | None = None) -> str:
+# Activities whose register accesses are bulk initialisation: `registers="brief"`
+# folds each run of them into one summary line.
+BULK_ACTIVITIES = frozenset({"cpu_init", "dist_init", "init_irqs", "loader"})
+
+
+def format_trace(run: Run, registers: bool | str = True, marked: Violation | None = None) -> str:
     """The whole run as text: setup events, then each step with its
     violations (`!!`) and its events indented; the step of `marked` (by
     default the first violation) is marked with `>>`. registers=False leaves
-    out register accesses (everything else stays)."""
+    out register accesses (everything else stays); registers="brief" shows
+    them but folds bulk initialisation (cpu_init, dist_init, init_irqs, the
+    loader) into one line per run of accesses."""
     marked = marked or run.violation
     first = marked.step if marked else None
     lines: list[str] = []
@@ -289,8 +296,27 @@ def format_trace(run: Run, registers: bool = True, marked: Violation | None = No
 
 
 def _step_body(events: list[Event], violations: tuple[Violation, ...], index: int,
-               registers: bool) -> list[str]:
+               registers: bool | str) -> list[str]:
     body = [f"     {_violation_line(v)}" for v in violations if v.step == index]
-    body += [f"       {format_event(event)}" for event in events
-             if registers or not isinstance(event, RegAccess)]
+    folded: list[RegAccess] = []
+
+    def flush() -> None:
+        if folded:
+            first = folded[0]
+            who = f"{first.actor}@{first.core}" if first.actor else first.core
+            body.append(f"       {who} {first.activity}: {len(folded)} register accesses")
+            folded.clear()
+
+    for event in events:
+        if isinstance(event, RegAccess):
+            if not registers:
+                continue
+            if registers == "brief" and event.activity in BULK_ACTIVITIES:
+                if folded and folded[0].activity != event.activity:
+                    flush()
+                folded.append(event)
+                continue
+        flush()
+        body.append(f"       {format_event(event)}")
+    flush()
     return body

@@ -109,6 +109,26 @@ def test_replay_mem_disjoint_golden(tmp_path):
     assert_golden("replay-mem-disjoint.txt", out)
 
 
+@pytest.mark.parametrize(
+    "spec,name",
+    [
+        ("qemu-v2-two-stock-sel4", "GIC-INIT-system"),
+        ("qemu-v2-two-stock-sel4", "IRQ-ROUTE-spi_1"),
+        ("imx8mm-icfgr-word", "IRQ-TRIGGER-k0_k1"),
+        ("qemu-v3-sgi1-to-smp", "IPI-RANGE-wake"),
+        ("qemu-v3-smp-sender", "IPI-CAP-done"),
+        ("rock3b-core-index-target", "IPI-TARGET-net_kick"),
+        ("odroidc4-aff0-target", "IPI-TARGET-notify"),
+        ("qemu-v3-sgi-collision", "IPI-UNIQUE-blk_done_net_done"),
+    ],
+)
+def test_replay_golden_per_obligation(tmp_path, spec, name):
+    path = _cex(tmp_path, f"specs/{spec}.mk", f"{spec}.{name}.json")
+    status, out, _ = run_cli("replay", str(path))
+    assert status == 1 and "REPRODUCED" in out
+    assert_golden(f"replay-{spec}.{name}.txt", out)
+
+
 def test_replay_json_format(tmp_path):
     path = _cex(tmp_path, "specs/qemu-v2-two-stock-sel4.mk", "qemu-v2-two-stock-sel4.MEM-EXPOSE-k1.json")
     status, out, _ = run_cli("replay", str(path), "--format", "json")
