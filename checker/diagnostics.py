@@ -99,7 +99,9 @@ def _source_excerpt(span: Span, sources: Mapping[str, str]) -> list[str]:
     text = sources.get(span.file)
     if text is None:
         return []
-    lines = text.splitlines()
+    # Spans count lines by "\n" only (as the lexer does); str.splitlines would
+    # also split at form feeds, vertical tabs and Unicode separators.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     if not 1 <= span.line <= len(lines):
         return []
     line = lines[span.line - 1]

@@ -53,13 +53,26 @@ def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8", errors="replace")
+        # `exc.start` counts from after a BOM; `exc.object` is the data it counts in.
+        bom = len(data) - len(exc.object)
+        good = exc.object[: exc.start].decode("utf-8", errors="replace")
         line = good.count("\n") + 1
         column = len(good) - (good.rfind("\n") + 1) + 1
         return None, error(
-            "E002", f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; specs are UTF-8 text", Span.point(path, line, column)
+            "E002",
+            f"byte 0x{exc.object[exc.start]:02x} at offset {bom + exc.start} is not valid UTF-8; specs are UTF-8 text",
+            Span.point(path, line, column),
         )
     return text, None
+
+
+def _shown(path: str) -> str:
+    """A file that is not UTF-8, decoded with U+FFFD for the bad bytes, only for excerpts."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return ""
 
 
 def load_text(text: str, path: str, base_dir: str | None = None) -> Sources:
@@ -97,12 +110,18 @@ def _load(root: str, root_text: str | None, base_dir: str | None) -> Sources:
             text, problem = _read(path, where)
             if problem:
                 diagnostics.append(problem)
+                if problem.code == "E002" and problem.span is not None and problem.span.file == path:
+                    texts[path] = _shown(path)  # so the excerpt can show the line with the bad byte
                 continue
         texts[path] = text
         if where is None and not text.strip():
             diagnostics.append(error("E003", f"'{path}' is empty; a spec needs at least a platform", Span.point(path, 1, 1)))
             continue
         file_ast, found = parse_text(text, path)
+        if where is None and not file_ast.items and not found:
+            # Only comments, blank lines and `;`: as empty as a file with nothing in it.
+            diagnostics.append(error("E003", f"'{path}' has no items, only comments; a spec needs at least a platform", Span.point(path, 1, 1)))
+            continue
         diagnostics += found
         files.append(file_ast)
         for item in file_ast.items:

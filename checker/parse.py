@@ -34,7 +34,9 @@ _NUMBER_FORMS = (
     (re.compile(r"([0-9][0-9_]*)"), 10),
 )
 _TOP_LEVEL = ("include", "platform", "profile", "kernel", "shared", "channel", "loader", "boot", "allow")
-_TOP_LEVEL_LINE = re.compile(r"^[ \t]*(%s)\b" % "|".join(_TOP_LEVEL), re.M)
+# A top-level keyword at the start of a line, unless it is inside a comment or a
+# string (those alternatives match first and have no group 1).
+_TOP_LEVEL_LINE = re.compile(r'//[^\n]*|/\*.*?\*/|"[^"\n]*"|^[ \t]*(%s)\b' % "|".join(_TOP_LEVEL), re.M | re.S)
 
 # How terminals that are not literal words are described to the user.
 _TERMINAL_WORDS = {
@@ -441,11 +443,18 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
         tail = f"; expected {expected}" if expected else ""
         if token.type == "NAME" and "NAME" not in accepts:
             tail += did_you_mean(str(token), _keywords(accepts))
+        elif str(token) in _TOP_LEVEL and "RBRACE" in accepts:
+            tail += "; is a '}' missing before it?"
         return error("E104", f"unexpected {_describe_token(token)}{tail}", span)
-    # End of input: point just past the last non-blank character.
-    stripped = text.rstrip()
-    line = stripped.count("\n") + 1
-    column = len(stripped) - (stripped.rfind("\n") + 1) + 1
+    # End of input: point just past the last token (lark's end token borrows its
+    # position), so trailing comments do not move the place; else past the text.
+    last = getattr(exc, "token", None)
+    if last is not None and last.end_line is not None and last.end_column is not None:
+        line, column = last.end_line, last.end_column
+    else:
+        stripped = text.rstrip()
+        line = stripped.count("\n") + 1
+        column = len(stripped) - (stripped.rfind("\n") + 1) + 1
     expected = exc.expected if isinstance(exc, UnexpectedEOF) else (exc.accepts or exc.expected)
     words = _expected_words(expected)
     tail = f"; expected {words}" if words else ""
@@ -453,16 +462,23 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
 
 
 def _blank_item_at(text: str, pos: int) -> str:
-    """Replace the top-level item around `pos` by spaces (newlines kept) so parsing can resume."""
-    starts = [m.start(1) for m in _TOP_LEVEL_LINE.finditer(text)]
-    before = [s for s in starts if s <= pos]
-    after = [s for s in starts if s > pos]
-    begin = before[-1] if before else 0
-    end = after[0] if after else len(text)
-    if end <= begin:
-        end = len(text)
-    blank = re.sub(r"[^\n]", " ", text[begin:end])
-    return text[:begin] + blank + text[end:]
+    """Replace the top-level item around `pos` by spaces (newlines kept) so parsing can resume.
+
+    An error right at the start of an item (`kernel` after a kernel whose `}` is
+    missing) belongs to the item before it, which is the one blanked.
+    """
+    starts = [m.start(1) for m in _TOP_LEVEL_LINE.finditer(text) if m.group(1)]
+    begin = max((s for s in starts if s < pos), default=0)
+    end = min((s for s in starts if s >= pos and s > begin), default=len(text))
+    blanked = _blank(text, begin, end)
+    if blanked == text:  # nothing left to blank before `pos`: drop the item at `pos` instead
+        end = min((s for s in starts if s > pos), default=len(text))
+        blanked = _blank(text, min(pos, end), end)
+    return blanked
+
+
+def _blank(text: str, begin: int, end: int) -> str:
+    return text[:begin] + re.sub(r"[^\n]", " ", text[begin:end]) + text[end:]
 
 
 def _error_pos(exc: UnexpectedInput, text: str) -> int:

@@ -162,7 +162,10 @@ class Resolver:
 
     # ------------------------------------------------------------ names
     def _pick_platform(self) -> ast.PlatformAst | None:
-        platforms = _items(self.files, ast.PlatformAst)
+        # A platform from an included file counts as the first one: including a
+        # platform file and also writing a platform is reported at the latter,
+        # in the user's own file, rather than inside the platform file.
+        platforms = sorted(_items(self.files, ast.PlatformAst), key=lambda p: p.span.file == self.root)
         if not platforms:
             self.diags.append(
                 error("E301", "the spec has no platform; add `platform NAME { ... }` or include a platform file", Span.point(self.root, 1, 1))

@@ -1,0 +1,18 @@
+// A GICv2 platform written with a GICv3 field.
+platform board {
+    cpu c0 mpidr 0x0 gic_cpu 0
+    memory dram at 0x4000_0000 size 1G
+    gic v2 {
+        distributor at 0x0800_0000 size 64K
+        cpu_interface at 0x0801_0000 size 64K
+        redistributors at 0x080a_0000 stride 128K
+        lines 288
+    }
+}
+
+kernel k0 {
+    cores c0
+    ram at 0x4000_0000 size 256M
+}
+
+// expect: error E303 8:9
