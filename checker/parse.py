@@ -376,6 +376,13 @@ class _ToAst(Transformer):
         return ast.BootOrderAst([c for c in children if isinstance(c, tuple)][0], self._s(meta))
 
     @v_args(meta=True)
+    @v_args(meta=True)
+    def waiver_subject(self, meta, children) -> ast.Name:
+        parts = [c.text if isinstance(c, ast.Name) else str(c.value) if isinstance(c, ast.Number) else str(c) for c in children]
+        text = " ".join(parts) if isinstance(children[0], Token) and children[0].type == "IRQ_KIND" else "".join(parts)
+        return ast.Name(text, self._s(meta))
+
+    @v_args(meta=True)
     def allow(self, meta, children) -> ast.AllowAst:
         obligation, subject = self._pick(children, ast.Name)
         reason = self._tokens(children, "STRING")[0]

@@ -1,0 +1,32 @@
+// Mistake: the console UART (SPI 1, INTID 33) goes to k0 and the GPIO
+// controller (SPI 7, INTID 39) to k1. Both lines lie in GICD_ICFGR word 2
+// (INTIDs 32..47), and each kernel sets its trigger with an unlocked
+// read-modify-write of that word when its root task acquires the IRQ, so
+// two kernels acquiring at the same time can lose one configuration.
+//  - IRQ-TRIGGER k0,k1.
+// k1's virtio transports are in word 4; everything else is the clean
+// system of qemu-v2-virtio-split.mk.
+//
+// expect: failed IRQ-TRIGGER k0,k1
+
+include "platforms/qemu-virt-gicv2.mk"
+
+profile mk extends sel4-mk {
+    device_untypeds declared
+}
+
+loader { gic_init }
+
+kernel k0 {
+    profile mk
+    cores a0
+    ram at 0x4000_0000 size 256M
+    devices uart
+}
+
+kernel k1 {
+    profile mk
+    cores a1
+    ram at 0x5000_0000 size 256M
+    devices gpio, virtio16, virtio17
+}

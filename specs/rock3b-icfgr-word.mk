@@ -1,0 +1,34 @@
+// Mistake: the two spare UARTs go to different kernels: uart1 (SPI 117,
+// INTID 149) to k0 and uart2 (SPI 118, INTID 150) to k1. Both lie in
+// GICD_ICFGR word 9 (INTIDs 144..159), which seL4 updates with an unlocked
+// read-modify-write when a root task acquires the IRQ.
+//  - IRQ-TRIGGER k0,k1.
+// uart1 and uart2 are in different 4 KiB pages (0xfe65_0000, 0xfe66_0000).
+//
+// expect: failed IRQ-TRIGGER k0,k1
+
+include "platforms/rock3b.mk"
+
+profile mk extends sel4-mk {
+    device_untypeds declared
+}
+
+kernel k0 {
+    profile mk
+    cores c0
+    ram at 0x4000_0000 size 1G
+    devices uart1
+}
+
+kernel k1 {
+    profile mk
+    cores c1
+    ram at 0x8000_0000 size 512M
+    devices uart2
+}
+
+channel kick {
+    from k0 to k1
+    sgi 3
+    target 0x100
+}

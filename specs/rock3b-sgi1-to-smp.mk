@@ -1,0 +1,44 @@
+// Mistake: a channel into the SMP network kernel k1 (cores c2, c3) on
+// SGI 1, which SMP seL4 reserves for its reschedule IPI (SGI 0 is the
+// remote call).
+//  - IPI-RANGE rx_kick: SGI 1 is reserved by the receiving kernel k1.
+// The target is right: c3 is affinity 0x300 (Aff1 = 3) on this Cortex-A55.
+// k1 routes gmac0's interrupts to c3 through IROUTER (GICv3 SMP seL4
+// writes the MPIDR of the logical core, so this is right).
+// Trigger words: k0 uses 9 (uart2), k1 uses 3 (gmac0).
+//
+// expect: failed IPI-RANGE rx_kick
+
+include "platforms/rock3b.mk"
+
+profile mk extends sel4-mk {
+    device_untypeds declared
+}
+
+profile mk-smp extends sel4-smp {
+    dist_init first
+    boot_mask own
+    device_untypeds declared
+}
+
+kernel k0 {
+    profile mk
+    cores c0
+    ram at 0x0020_0000 size 0x1fe0_0000
+    devices uart2
+}
+
+kernel k1 {
+    profile mk-smp
+    cores c2, c3
+    ram at 0x4000_0000 size 1G
+    devices gmac0
+    route spi 27 to c3
+    route spi 24 to c3
+}
+
+channel rx_kick {
+    from k0 to k1 on c3
+    sgi 1
+    target 0x300
+}

@@ -1,0 +1,47 @@
+// Mistake: the SMP network kernel k1 (c1, c2) is given a status channel back
+// to the console kernel k0. SMP seL4 has no seL4_IRQControl_IssueSGISignal
+// (`sgi_signal no`), so k1 can receive k0's kicks but cannot send.
+//  - IPI-CAP status: the sender k1 cannot send SGIs.
+// The kick channel the other way is fine: target 0x200 is c2 (Aff1 = 2),
+// SGI 6 is not reserved by an SMP receiver, and the two channels arrive on
+// different cores.
+// Trigger words: k0 uses 9 (uart2), k1 uses 3 (gmac0).
+//
+// expect: failed IPI-CAP status
+
+include "platforms/rock3b.mk"
+
+profile mk extends sel4-mk {
+    device_untypeds declared
+}
+
+profile mk-smp extends sel4-smp {
+    dist_init first
+    boot_mask own
+    device_untypeds declared
+}
+
+kernel k0 {
+    profile mk
+    cores c0
+    ram at 0x0020_0000 size 0x1fe0_0000
+    devices uart2
+}
+
+kernel k1 {
+    profile mk-smp
+    cores c1, c2
+    ram at 0x4000_0000 size 1G
+    devices gmac0
+}
+
+channel kick {
+    from k0 to k1 on c2
+    sgi 6
+    target 0x200
+}
+
+channel status {
+    from k1 to k0
+    sgi 6
+}
