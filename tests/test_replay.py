@@ -120,9 +120,15 @@ def test_replay_mem_disjoint_golden(tmp_path):
         ("rock3b-core-index-target", "IPI-TARGET-net_kick"),
         ("odroidc4-aff0-target", "IPI-TARGET-notify"),
         ("qemu-v3-sgi-collision", "IPI-UNIQUE-blk_done_net_done"),
+        ("zynqmp-mailbox-sender-r", None),
+        ("qemu-v3-mailbox-third-kernel", None),
     ],
 )
 def test_replay_golden_per_obligation(tmp_path, spec, name):
+    if name is None:  # the spec's only failure
+        run_cli(f"specs/{spec}.mk", "--cex-dir", str(tmp_path))
+        (found,) = tmp_path.iterdir()
+        name = found.name.removeprefix(f"{spec}.").removesuffix(".json")
     path = _cex(tmp_path, f"specs/{spec}.mk", f"{spec}.{name}.json")
     status, out, _ = run_cli("replay", str(path))
     assert status == 1 and "REPRODUCED" in out

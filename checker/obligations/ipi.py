@@ -310,4 +310,6 @@ def _mailbox_one(spec: Spec, s: Session, c: Channel) -> Result:
     )
     cex = {"channel": c.name, "mailbox": box.name, "kernel": kernel, "access": "outsider"}
     expect = {"kind": "mailbox-exposed", "mailbox": box.name, "kernel": kernel}
-    return failed("IPI-MAILBOX", c.name, message, c.span, cex, places, [], expect)
+    # The outsider reads the mailbox: the trace shows the route it takes.
+    scenario = [{"op": "access", "kernel": kernel, "address": box.region.base, "write": False}]
+    return failed("IPI-MAILBOX", c.name, message, c.span, cex, places, scenario, expect)
