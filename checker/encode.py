@@ -14,7 +14,8 @@ Nothing from z3 leaves this module and `obligations/`: `Outcome` is plain data.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 import z3
 from attrs import frozen
@@ -95,6 +96,16 @@ class Session:
         return i, j, self.all_of([z3.ULT(i, j), z3.ULT(j, self.num(n, bits))])
 
     # ---------------------------------------------------------------- solving
+    @contextmanager
+    def assuming(self, assumption: z3.BoolRef) -> Iterator[None]:
+        """Keep `assumption` asserted for every check inside the block (e.g. a boot-order constraint)."""
+        self.solver.push()
+        self.solver.add(assumption)
+        try:
+            yield
+        finally:
+            self.solver.pop()
+
     def check(self, violation: z3.BoolRef, reads: Mapping[str, z3.ExprRef], label: str = "") -> Outcome:
         """Is `violation` satisfiable? On sat, evaluate `reads` in the model."""
         self.queries += 1

@@ -47,6 +47,14 @@ class BootOrder:
             parts.append(s.any_of(self.earliest == self.pos[k.name] for k in self.initialisers))
         self.constraint = s.all_of(parts)
 
+    def may_initialise(self, k: Kernel) -> bool:
+        """Whether some boot order has k reset the distributor (decided from its profile alone)."""
+        mode = k.profile.dist_init
+        return mode == "always" or (mode == "first" and not self.spec.loader_gic_init)
+
+    def may_disable(self, k: Kernel) -> bool:
+        return k.profile.boot_mask == "all" or self.may_initialise(k)
+
     def initialises(self, k: Kernel) -> z3.BoolRef:
         """k's boot resets the distributor."""
         mode = k.profile.dist_init

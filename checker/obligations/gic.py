@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import z3
 
-from checker.encode import Session
+from checker.encode import Outcome, Session
 from checker.obligations.base import at, failed, hexaddr, obligation, proved, unknown
 from checker.obligations.boot import BootOrder, boot_initialises
 from checker.result import Place, Result
@@ -165,20 +165,32 @@ def irq_route(spec: Spec, session: Session) -> list[Result]:
             if k not in owners.setdefault(irq.intid, []):
                 owners[irq.intid].append(k)
     results = []
-    cache: dict[tuple, tuple] = {}
-    for intid, kernels in sorted(owners.items()):
-        results.append(_route_one(spec, session, intid, kernels, cache))
+    order = BootOrder(session, spec)
+    # SPIs with the same owners, the same routing writes and the same
+    # implemented-ness pose the same query: it is asked once per class.
+    answers: dict[tuple, Outcome] = {}
+    with session.assuming(order.constraint):
+        for intid, kernels in sorted(owners.items()):
+            key = (
+                tuple(k.name for k in kernels),
+                tuple(acquire_route_value(spec, k, intid) for k in kernels),
+                intid < spec.platform.gic.lines,
+            )
+            results.append(_route_one(spec, session, order, intid, kernels, answers, key))
     return results
 
 
 def _route_events(spec: Spec, order: BootOrder, intid: int) -> list[tuple[z3.BoolRef, z3.ArithRef, int | None]]:
-    """(happens, time, routing value written) for every write that can route the SPI."""
+    """(happens, time, routing value written) for every write that can route the SPI.
+
+    Kernels whose profile can never reset the distributor contribute no event.
+    """
     s = order.s
     events: list[tuple[z3.BoolRef, z3.ArithRef, int | None]] = []
     if spec.loader_gic_init and spec.platform.cpus:
         events.append((s.true(), s.int_num(0), route_value(spec, spec.platform.cpus[0])))
     for k in spec.kernels:
-        if k.cores:
+        if k.cores and order.may_initialise(k):
             events.append((order.initialises(k), order.boot_time(k), route_value(spec, k.cores[0])))
     for o in spec.kernels:
         value = acquire_route_value(spec, o, intid)
@@ -187,16 +199,29 @@ def _route_events(spec: Spec, order: BootOrder, intid: int) -> list[tuple[z3.Boo
     return events
 
 
-def _route_one(spec: Spec, s: Session, intid: int, owners: list[Kernel], cache: dict) -> Result:
+def _route_one(spec: Spec, s: Session, order: BootOrder, intid: int, owners: list[Kernel], answers: dict, key: tuple) -> Result:
     subject = spi_subject(intid)
     span = next(i.span for i in owners[0].owned_spis if i.intid == intid)
-    order = BootOrder(s, spec)
     implemented = intid < spec.platform.gic.lines
-    disable_at, disable_def = order.latest("last_disable", [(order.disables_spis(k), order.boot_time(k)) for k in spec.kernels])
+    outcome = answers.get(key)
+    if outcome is None:
+        outcome = answers[key] = _route_query(spec, s, order, intid, owners, implemented)
+    if outcome.status == "unknown":
+        return unknown("IRQ-ROUTE", subject, span, outcome)
+    if outcome.status == "unsat":
+        names = " or ".join(o.name for o in owners)
+        return proved("IRQ-ROUTE", subject, span, f"{describe_intid(intid)} always ends at {names}")
+    return _route_failure(spec, intid, owners, order.order(outcome.values), span, implemented)
+
+
+def _route_query(spec: Spec, s: Session, order: BootOrder, intid: int, owners: list[Kernel], implemented: bool) -> Outcome:
+    """Is there a boot order after which the SPI is disabled or routed away from an owner?"""
+    disabling = [k for k in spec.kernels if order.may_disable(k)]
+    disable_at, disable_def = order.latest("last_disable", [(order.disables_spis(k), order.boot_time(k)) for k in disabling])
     enable_at, enable_def = order.latest("last_enable", [(s.true(), order.acquire_time(o)) for o in owners])
     events = _route_events(spec, order, intid)
     bad_owner = []
-    defs = [order.constraint, disable_def, enable_def]
+    defs = [disable_def, enable_def]
     for n, o in enumerate(owners):
         good = {route_value(spec, c) for c in o.cores}
         good_at, good_def = order.latest(f"good_{n}", [(h, t) for h, t, v in events if v in good])
@@ -205,13 +230,7 @@ def _route_one(spec: Spec, s: Session, intid: int, owners: list[Kernel], cache: 
         bad_owner.append(z3.Not(good_at > bad_at))
     disabled = z3.Or(z3.BoolVal(not implemented, s.ctx), enable_at <= disable_at)
     violation = s.all_of(defs + [z3.Or(disabled, s.any_of(bad_owner))])
-    outcome = s.check(violation, {**order.reads(), "disabled": disabled}, f"IRQ-ROUTE {subject}")
-    if outcome.status == "unknown":
-        return unknown("IRQ-ROUTE", subject, span, outcome)
-    if outcome.status == "unsat":
-        names = " or ".join(o.name for o in owners)
-        return proved("IRQ-ROUTE", subject, span, f"{describe_intid(intid)} always ends at {names}")
-    return _route_failure(spec, intid, owners, order.order(outcome.values), span, implemented)
+    return s.check(violation, {**order.reads(), "disabled": disabled}, f"IRQ-ROUTE {spi_subject(intid)}")
 
 
 def final_route(spec: Spec, intid: int, boot: list[str]) -> tuple[bool, int | None, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import z3
 
-from checker.encode import Session
+from checker.encode import Outcome, Session
 from checker.obligations.base import at, failed, hexaddr, obligation, proved, unknown
 from checker.obligations.memory import reach_routes
 from checker.result import Place, Result
@@ -93,10 +93,15 @@ def ipi_cap(spec: Spec, session: Session) -> list[Result]:
 
 
 class _Encoding:
-    """The SGI register write for a raw target, and which cores it reaches, as terms."""
+    """The SGI register write for a raw target, and which core index it reaches, as terms.
 
-    def __init__(self, s: Session, spec: Spec, sgi: int, target: int) -> None:
-        self.s, self.spec = s, spec
+    Cores are a symbolic index into tables of their affinity fields (GICv3)
+    or CPU-interface numbers (GICv2), built once per session, so each
+    channel's query has constant size however many cores the platform has.
+    """
+
+    def __init__(self, s: Session, spec: Spec, cores: "_CoreTables", sgi: int, target: int) -> None:
+        self.s, self.spec, self.cores = s, spec, cores
         self.t = s.num(target & ((1 << 64) - 1), 64)
         self.sgi = s.num(sgi & 0xF, 64)
         if spec.platform.gic.version == 2:
@@ -115,64 +120,82 @@ class _Encoding:
             self.valid = s.true()
             self.register = "ICC_SGI1R_EL1"
 
-    def reaches(self, cpu: Cpu) -> z3.BoolRef:
-        s, v = self.s, self.value
+    def reaches(self, k: z3.BitVecRef) -> z3.BoolRef:
+        """The write reaches core number k (an index into the platform's cpus)."""
+        s, v, c = self.s, self.value, self.cores
+        assert k is c.k, "reaches() is built on the tables' own core index"
+        zero = s.num(0, 64)
         if self.spec.platform.gic.version == 2:
-            bit = cpu.gic_cpu if cpu.gic_cpu is not None and 0 <= cpu.gic_cpu < 8 else None
-            if bit is None:
-                return s.false()
-            return z3.And(self.valid, z3.Extract(16 + bit, 16 + bit, v) == z3.BitVecVal(1, 1, s.ctx))
-        m = cpu.mpidr
-        aff0, aff1, aff2, aff3 = m & 0xFF, (m >> 8) & 0xFF, (m >> 16) & 0xFF, (m >> 32) & 0xFF
+            # CPUTargetList [23:16]: the bit of the core's CPU interface (cores without one: no bit).
+            return z3.And(self.valid, v & c.target_list_bit != zero)
         field = lambda hi, lo: z3.Extract(hi, lo, v)  # noqa: E731
-        bits = lambda n, w: z3.BitVecVal(n, w, s.ctx)  # noqa: E731
         return z3.And(
-            field(55, 48) == bits(aff3, 8),
-            field(39, 32) == bits(aff2, 8),
-            field(23, 16) == bits(aff1, 8),
-            field(47, 44) == bits(aff0 >> 4, 4),
-            field(aff0 & 0xF, aff0 & 0xF) == bits(1, 1),
+            field(55, 48) == c.aff3,
+            field(39, 32) == c.aff2,
+            field(23, 16) == c.aff1,
+            field(47, 44) == c.range_selector,
+            v & c.aff0_bit != zero,  # TargetList bit Aff0 % 16
         )
 
 
-def reached_cores(spec: Spec, c: Channel) -> tuple[int, list[str]]:
-    """The register value and the cores a send of channel `c` reaches (evaluated on the encoding)."""
-    s = Session("ipi-eval")
-    enc = _Encoding(s, spec, c.sgi, _channel_target(spec, c))
-    value = z3.simplify(enc.value).as_long()
-    return value, [cpu.name for cpu in spec.platform.cpus if z3.is_true(z3.simplify(enc.reaches(cpu)))]
+class _CoreTables:
+    """A core index variable k and, as terms over k, the fields of core k that
+    decide whether an SGI write reaches it; built once, shared by every channel."""
+
+    def __init__(self, s: Session, spec: Spec) -> None:
+        cpus = spec.platform.cpus
+        self.names = [c.name for c in cpus]
+        self.k = k = s.var("core", 16)
+        self.in_range = z3.ULT(k, s.num(len(cpus), 16))
+        gic_bit = lambda c: 1 << (16 + c.gic_cpu) if c.gic_cpu is not None and 0 <= c.gic_cpu < 8 else 0  # noqa: E731
+        self.target_list_bit = s.lookup(k, [gic_bit(c) for c in cpus], 64)
+        self.aff0_bit = s.lookup(k, [1 << (c.mpidr & 0xF) for c in cpus], 64)
+        self.range_selector = s.lookup(k, [(c.mpidr & 0xFF) >> 4 for c in cpus], 4)
+        self.aff1 = s.lookup(k, [(c.mpidr >> 8) & 0xFF for c in cpus], 8)
+        self.aff2 = s.lookup(k, [(c.mpidr >> 16) & 0xFF for c in cpus], 8)
+        self.aff3 = s.lookup(k, [(c.mpidr >> 32) & 0xFF for c in cpus], 8)
+
+
+def reached_cores(spec: Spec, s: Session, cores: _CoreTables, c: Channel) -> tuple[_Encoding, list[str], Outcome]:
+    """The channel's SGI write and every core it reaches, enumerated by the solver."""
+    enc = _Encoding(s, spec, cores, c.sgi, _channel_target(spec, c))
+    found: list[str] = []
+    blocked = [cores.in_range, enc.reaches(cores.k)]
+    while True:
+        outcome = s.check(s.all_of(blocked), {"core": cores.k}, f"IPI-TARGET {c.name} reach")
+        if outcome.status != "sat":
+            return enc, found, outcome
+        found.append(cores.names[outcome.values["core"]])
+        blocked.append(cores.k != s.num(outcome.values["core"], 16))
 
 
 @obligation("IPI-TARGET", "ipi")
 def ipi_target(spec: Spec, session: Session) -> list[Result]:
     """The sender's target reaches the receiving core and no other."""
     results = []
-    cpus = spec.platform.cpus
+    cores = _CoreTables(session, spec)
     for c in spec.channels:
         receiver = c.receiving_core
         target = _channel_target(spec, c)
-        enc = _Encoding(session, spec, c.sgi, target)
-        k = session.var("core", 16)
-        in_range = z3.ULT(k, session.num(len(cpus), 16))
-        reached = [enc.reaches(cpu) for cpu in cpus]
-        wrong = session.any_of(
-            z3.And(k == session.num(n, 16), reached[n] if cpu is not receiver else z3.Not(reached[n]))
-            for n, cpu in enumerate(cpus)
-        )
-        no_receiver = z3.BoolVal(receiver is None, session.ctx)
-        violation = z3.Or(no_receiver, z3.And(in_range, wrong))
+        enc = _Encoding(session, spec, cores, c.sgi, target)
+        k = cores.k
+        index = cores.names.index(receiver.name) if receiver is not None else -1
+        is_receiver = k == session.num(index & 0xFFFF, 16)
+        wrong = z3.And(cores.in_range, z3.If(is_receiver, z3.Not(enc.reaches(k)), enc.reaches(k)))
+        violation = z3.Or(z3.BoolVal(receiver is None, session.ctx), wrong)
         outcome = session.check(violation, {"value": enc.value, "valid": enc.valid}, f"IPI-TARGET {c.name}")
         if outcome.status == "unknown":
             results.append(unknown("IPI-TARGET", c.name, c.span, outcome))
         elif outcome.status == "unsat":
             results.append(proved("IPI-TARGET", c.name, c.span, f"target {hexaddr(target)} reaches exactly {receiver.name}"))
         else:
-            results.append(_target_failure(spec, c, target, enc, outcome.values, receiver))
+            _, hit, _ = reached_cores(spec, session, cores, c)
+            results.append(_target_failure(spec, c, target, enc, outcome.values, receiver, hit))
     return results
 
 
-def _target_failure(spec: Spec, c: Channel, target: int, enc: _Encoding, values: dict, receiver: Cpu | None) -> Result:
-    value, hit = reached_cores(spec, c)
+def _target_failure(spec: Spec, c: Channel, target: int, enc: _Encoding, values: dict, receiver: Cpu | None, hit: list[str]) -> Result:
+    value = values["value"]
     written = f"{enc.register} := {hexaddr(value)}" if values["valid"] else f"nothing (seL4_InvalidArgument: target {target} > 7)"
     where = ", ".join(hit) if hit else "no core"
     expected = receiver.name if receiver else "a core of the receiver (it has none)"
@@ -190,13 +213,17 @@ def _target_failure(spec: Spec, c: Channel, target: int, enc: _Encoding, values:
 # ------------------------------------------------------------------ IPI-UNIQUE
 
 
-def _arrivals(spec: Spec) -> list[tuple[int, str]]:
+def _arrivals(spec: Spec, s: Session) -> tuple[list[tuple[int, str]], Outcome | None]:
     """(channel index, core) for every core each channel's SGI arrives at, when it can be sent at all."""
+    cores = _CoreTables(s, spec)
     out = []
     for n, c in enumerate(spec.channels):
         if c.sender.profile.sgi_signal and 0 <= c.sgi <= 15:
-            out += [(n, core) for core in reached_cores(spec, c)[1]]
-    return out
+            _, hit, outcome = reached_cores(spec, s, cores, c)
+            if outcome.status == "unknown":
+                return out, outcome
+            out += [(n, core) for core in hit]
+    return out, None
 
 
 @obligation("IPI-UNIQUE", "ipi")
@@ -209,7 +236,9 @@ def ipi_unique(spec: Spec, session: Session) -> list[Result]:
     """
     s = session
     channels = spec.channels
-    arrivals = _arrivals(spec)
+    arrivals, gave_up = _arrivals(spec, s)
+    if gave_up is not None:
+        return [unknown("IPI-UNIQUE", "all", spec.platform.span, gave_up)]
     cores = [cpu.name for cpu in spec.platform.cpus]
     mailboxes = [c.mailbox.name for c in channels if c.mailbox]
     box_index = {name: n + 1 for n, name in enumerate(dict.fromkeys(mailboxes))}
