@@ -1,15 +1,20 @@
 """Boot orders, symbolically: what each kernel does to the shared distributor at boot.
 
-Every kernel k gets an integer position pos_k. Constrained to 0 <= pos_k < n
-and pairwise distinct, the positions range over exactly the n! boot orders, so
-a satisfiable violation is a real boot order and an unsatisfiable one holds
-for all of them; a `boot order` line fixes the positions instead. The query
-size is linear in the number of kernels (plus z3's Distinct), never n!.
+Every kernel k gets an unconstrained integer pos_k, and k boots before j iff
+(pos_k, k's index) < (pos_j, j's index) lexicographically. Every assignment
+of the positions therefore describes exactly one boot order (sort by the
+pairs), and every boot order is described by some assignment (its ranks):
+the queries range over exactly the n! boot orders with n integer variables
+and no distinctness constraint. A `boot order` line fixes the positions.
+
+The first kernel to boot (F) and the first of the kernels able to initialise
+the distributor (E) are symbolic indices, pinned by one comparison per
+kernel, so each property below has a linear-size encoding.
 
 What a boot does follows seL4 (see the README's profile table):
 - it initialises the distributor when its profile says `dist_init always`, or
   `dist_init first` and nothing initialised the distributor before it (no
-  loader `gic_init`, and no kernel that could initialise booted earlier);
+  loader `gic_init`, and it is E);
 - a distributor reset disables every SPI and routes every SPI to the booting
   core; `boot_mask all` also disables every SPI (one ICENABLER bit each).
 """
@@ -21,32 +26,101 @@ import z3
 from checker.encode import Session
 from checker.spec import Kernel, Spec
 
-NEVER = -1  # the time of an event that does not happen
+INDEX_BITS = 16
 
 
 class BootOrder:
-    """Position variables for one query, and the boot behaviour they imply."""
+    """Position variables for one query family, and the boot behaviour they imply."""
 
     def __init__(self, s: Session, spec: Spec) -> None:
         self.s = s
         self.spec = spec
         self.kernels = spec.kernels
-        n = len(self.kernels)
-        self.pos = {k.name: s.int_var(f"pos_{k.name}") for k in self.kernels}
+        self.index = {k.name: n for n, k in enumerate(self.kernels)}
+        self._before: dict[tuple[str, str], z3.BoolRef] = {}
+        self._initialises: dict[str, z3.BoolRef] = {}
         if spec.boot_order is not None:
             fixed = {k.name: i for i, k in enumerate(spec.boot_order)}
-            parts = [self.pos[name] == s.int_num(fixed[name]) for name in self.pos]
+            self.pos = {k.name: s.int_num(fixed[k.name]) for k in self.kernels}
         else:
-            parts = [z3.And(p >= 0, p < n) for p in self.pos.values()]
-            if n > 1:
-                parts.append(z3.Distinct(*self.pos.values()))
+            self.pos = {k.name: s.int_var(f"pos_{k.name}") for k in self.kernels}
         self.initialisers = [k for k in self.kernels if k.profile.dist_init in ("always", "first")]
-        self.earliest = s.int_var("earliest_initialiser")
-        if self.initialisers:
-            parts += [self.earliest <= self.pos[k.name] for k in self.initialisers]
-            parts.append(s.any_of(self.earliest == self.pos[k.name] for k in self.initialisers))
-        self.constraint = s.all_of(parts)
+        self.first, first_def = self._earliest("first_kernel", list(self.kernels))
+        self.earliest, earliest_def = self._earliest("first_initialiser", self.initialisers)
+        # Per-kernel facts as functions of a kernel index, so that a query can
+        # say "some kernel K with ..." through a fresh index in constant size.
+        index_sort = z3.BitVecSort(INDEX_BITS, s.ctx)
+        self.pos_of = z3.Function("pos_of", index_sort, z3.IntSort(s.ctx))
+        self.initialises_of = z3.Function("initialises_of", index_sort, z3.BoolSort(s.ctx))
+        self.disables_of = z3.Function("disables_of", index_sort, z3.BoolSort(s.ctx))
+        tables = []
+        for k in self.kernels:
+            i = self._idx(k)
+            tables += [
+                self.pos_of(i) == self.pos[k.name],
+                self.initialises_of(i) == self.initialises(k),
+                self.disables_of(i) == self.disables_spis(k),
+            ]
+        self.constraint = s.all_of([first_def, earliest_def] + tables)
 
+    # ---------------------------------------------------------------- order
+    def before(self, a: Kernel, b: Kernel) -> z3.BoolRef:
+        """a boots before b (a and b distinct). Memoised: IRQ-ROUTE asks for the same atoms per SPI."""
+        key = (a.name, b.name)
+        atom = self._before.get(key)
+        if atom is None:
+            pa, pb = self.pos[a.name], self.pos[b.name]
+            atom = self._before[key] = pa <= pb if self.index[a.name] < self.index[b.name] else pa < pb
+        return atom
+
+    def kernel_var(self, name: str) -> tuple[z3.BitVecRef, z3.BoolRef]:
+        """A fresh symbolic kernel index and the constraint that it names a kernel."""
+        k = self.s.var(name, INDEX_BITS)
+        return k, z3.ULT(k, self.s.num(len(self.kernels), INDEX_BITS))
+
+    def before_index(self, a: z3.BitVecRef, b: z3.BitVecRef) -> z3.BoolRef:
+        """Kernel index a boots before kernel index b (either may be symbolic)."""
+        pa, pb = self.pos_of(a), self.pos_of(b)
+        return z3.Or(pa < pb, z3.And(pa == pb, z3.ULT(a, b)))
+
+    def idx(self, k: Kernel) -> z3.BitVecRef:
+        return self._idx(k)
+
+    def _pos_of(self, who: z3.BitVecRef, among: list[Kernel]) -> z3.ArithRef:
+        term = self.pos[among[-1].name]
+        for k in reversed(among[:-1]):
+            term = z3.If(who == self._idx(k), self.pos[k.name], term)
+        return term
+
+    def _idx(self, k: Kernel) -> z3.BitVecRef:
+        return self.s.num(self.index[k.name], INDEX_BITS)
+
+    def _earliest(self, name: str, among: list[Kernel]) -> tuple[z3.BitVecRef, z3.BoolRef]:
+        """A symbolic index equal to the kernel of `among` that boots first."""
+        s = self.s
+        who = s.var(name, INDEX_BITS)
+        if not among:
+            return who, s.true()
+        pos = self._pos_of(who, among)
+        parts = [s.member(who, [self.index[k.name] for k in among])]
+        for k in among:
+            # who is k, or boots before k (ties broken by index).
+            tie_ok = z3.ULT(who, self._idx(k))
+            parts.append(z3.Or(who == self._idx(k), pos < self.pos[k.name], z3.And(pos == self.pos[k.name], tie_ok)))
+        return who, s.all_of(parts)
+
+    def boots_first(self, k: Kernel) -> z3.BoolRef:
+        return self.first == self._idx(k)
+
+    def boots_before_initialiser(self, k: Kernel) -> z3.BoolRef:
+        """k boots before every kernel that could initialise the distributor."""
+        if not self.initialisers:
+            return self.s.true()
+        pos = self._pos_of(self.earliest, self.initialisers)
+        mine = self.pos[k.name]
+        return z3.Or(mine < pos, z3.And(mine == pos, z3.ULT(self._idx(k), self.earliest)))
+
+    # ---------------------------------------------------------------- behaviour
     def may_initialise(self, k: Kernel) -> bool:
         """Whether some boot order has k reset the distributor (decided from its profile alone)."""
         mode = k.profile.dist_init
@@ -57,12 +131,17 @@ class BootOrder:
 
     def initialises(self, k: Kernel) -> z3.BoolRef:
         """k's boot resets the distributor."""
+        if k.name not in self._initialises:
+            self._initialises[k.name] = self._initialises_term(k)
+        return self._initialises[k.name]
+
+    def _initialises_term(self, k: Kernel) -> z3.BoolRef:
         mode = k.profile.dist_init
         if mode == "always":
             return self.s.true()
-        if mode == "first":
-            # GICD_CTLR is still disabled only if no loader and no earlier initialiser.
-            return z3.And(z3.BoolVal(not self.spec.loader_gic_init, self.s.ctx), self.pos[k.name] == self.earliest)
+        if mode == "first" and not self.spec.loader_gic_init:
+            # GICD_CTLR is still disabled only if no initialiser booted before k.
+            return self.earliest == self._idx(k)
         return self.s.false()
 
     def disables_spis(self, k: Kernel) -> z3.BoolRef:
@@ -71,24 +150,16 @@ class BootOrder:
             return self.s.true()
         return self.initialises(k)
 
-    def boot_time(self, k: Kernel) -> z3.ArithRef:
-        """Kernel k boots at time 2*pos+1 and its root task acquires its SPIs at 2*pos+2."""
-        return 2 * self.pos[k.name] + 1
-
-    def acquire_time(self, k: Kernel) -> z3.ArithRef:
-        return 2 * self.pos[k.name] + 2
-
-    def latest(self, name: str, timed: list[tuple[z3.BoolRef, z3.ArithRef]]) -> tuple[z3.ArithRef, z3.BoolRef]:
-        """A variable equal to the latest time among the events that happen (NEVER if none)."""
-        m = self.s.int_var(name)
-        times = [z3.If(happens, t, self.s.int_num(NEVER)) for happens, t in timed] + [self.s.int_num(NEVER)]
-        return m, self.s.all_of([m >= t for t in times] + [self.s.any_of(m == t for t in times)])
-
+    # ---------------------------------------------------------------- reading a model
     def order(self, values: dict[str, int]) -> list[str]:
         """The boot order a model's position values describe."""
-        return [name for name, _ in sorted(((n, values[f"pos_{n}"]) for n in self.pos), key=lambda item: item[1])]
+        if self.spec.boot_order is not None:
+            return [k.name for k in self.spec.boot_order]
+        return sorted(self.pos, key=lambda n: (values[f"pos_{n}"], self.index[n]))
 
     def reads(self) -> dict[str, z3.ArithRef]:
+        if self.spec.boot_order is not None:
+            return {}
         return {f"pos_{name}": var for name, var in self.pos.items()}
 
 

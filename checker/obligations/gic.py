@@ -9,6 +9,7 @@ kernel (each root task acquiring its SPIs right after its kernel boots).
 from __future__ import annotations
 
 import z3
+from attrs import frozen
 
 from checker.encode import Outcome, Session
 from checker.obligations.base import at, failed, hexaddr, obligation, proved, unknown
@@ -45,22 +46,16 @@ def gic_init(spec: Spec, session: Session) -> list[Result]:
     s = session
     order = BootOrder(s, spec)
     loader = z3.BoolVal(spec.loader_gic_init, s.ctx)
-    inits = [order.initialises(k) for k in spec.kernels]
-    count = z3.If(loader, 1, 0) + z3.Sum([z3.If(i, 1, 0) for i in inits])
+    inits = [order.initialises(k) for k in spec.kernels if order.may_initialise(k)]
+    count = z3.If(loader, 1, 0) + z3.Sum([z3.If(i, 1, 0) for i in inits] + [s.int_num(0)])
     # In the order a failure is reported: the first clobbering write says most.
     cases = {
         "clobber": s.any_of(
-            z3.And(order.pos[k.name] > 0, z3.Or(init, order.disables_spis(k))) for k, init in zip(spec.kernels, inits)
+            z3.And(z3.Not(order.boots_first(k)), order.disables_spis(k)) for k in spec.kernels if order.may_disable(k)
         ),
         "uninitialised": z3.And(
             z3.Not(loader),
-            s.any_of(
-                z3.And(
-                    z3.BoolVal(k.profile.dist_init == "never", s.ctx),
-                    s.all_of(order.pos[k.name] < order.pos[j.name] for j in order.initialisers),
-                )
-                for k in spec.kernels
-            ),
+            s.any_of(order.boots_before_initialiser(k) for k in spec.kernels if k.profile.dist_init == "never"),
         ),
         "twice": count >= 2,
         "never": count == 0,
@@ -152,12 +147,12 @@ def irq_route(spec: Spec, session: Session) -> list[Result]:
     boots. That is the worst case for every SPI: an acquisition touches only
     its own SPI (enable, and route if the profile can), so acquiring later
     could only undo, never cause, the damage later boots do. Per SPI the
-    final state is decided by the latest event of each kind: the SPI is
+    final state is decided by the last write of each kind: the SPI is
     enabled iff an owner's acquisition comes after every boot that disables
-    it, and routed to owner o iff the latest routing write (loader reset at
-    time 0, a kernel's reset at its boot, a routing acquisition) targets a
-    core of o. Latest times are solver variables, so the query is linear in
-    the number of kernels.
+    it, and routed to owner o iff the last routing write (the loader's reset
+    first, a kernel's reset at its boot, a routing acquisition) targets a
+    core of o. See `_route_query` for the encoding; it is linear in the
+    number of kernels for each owner's routing write.
     """
     owners: dict[int, list[Kernel]] = {}
     for k in spec.kernels:
@@ -169,68 +164,146 @@ def irq_route(spec: Spec, session: Session) -> list[Result]:
     # SPIs with the same owners, the same routing writes and the same
     # implemented-ness pose the same query: it is asked once per class.
     answers: dict[tuple, Outcome] = {}
-    with session.assuming(order.constraint):
+    resets = _Resets(spec, order)
+    with session.assuming(z3.And(order.constraint, resets.table)):
         for intid, kernels in sorted(owners.items()):
             key = (
                 tuple(k.name for k in kernels),
                 tuple(acquire_route_value(spec, k, intid) for k in kernels),
                 intid < spec.platform.gic.lines,
             )
-            results.append(_route_one(spec, session, order, intid, kernels, answers, key))
+            results.append(_route_one(spec, session, order, resets, intid, kernels, answers, key))
     return results
 
 
-def _route_events(spec: Spec, order: BootOrder, intid: int) -> list[tuple[z3.BoolRef, z3.ArithRef, int | None]]:
-    """(happens, time, routing value written) for every write that can route the SPI.
+# Up to this many candidate kernels, "some later kernel does X" is written out
+# as a disjunction; beyond it, as one fresh kernel index (constant size, but
+# harder for the solver to refute).
+EXPLICIT_LIMIT = 16
 
-    Kernels whose profile can never reset the distributor contribute no event.
+
+@frozen
+class _Write:
+    """A write that can route an SPI: the loader's reset, a kernel's reset at boot, an owner's acquisition."""
+
+    kind: str  # "loader" | "reset" | "acquire"
+    kernel: Kernel | None
+    value: int | None
+
+
+class _Resets:
+    """Every kernel's distributor reset as a function of its index, for "some later reset" in constant size."""
+
+    def __init__(self, spec: Spec, order: BootOrder) -> None:
+        s = order.s
+        self.order = order
+        self.spec = spec
+        self.value_of = z3.Function("reset_route_of", z3.BitVecSort(16, s.ctx), z3.IntSort(s.ctx))
+        # A kernel without a core never boots, so it never resets anything.
+        self.table = s.all_of(
+            z3.And(self.value_of(order.idx(k)) == route_value(spec, k.cores[0]))
+            if k.cores
+            else z3.Not(order.initialises_of(order.idx(k))) if order.may_initialise(k) else s.true()
+            for k in spec.kernels
+        )
+        self.count = 0
+
+    def writes(self) -> list[_Write]:
+        """The resets that may happen, each a possible routing write."""
+        out = []
+        if self.spec.loader_gic_init and self.spec.platform.cpus:
+            out.append(_Write("loader", None, route_value(self.spec, self.spec.platform.cpus[0])))
+        out += [_Write("reset", k, route_value(self.spec, k.cores[0])) for k in self.spec.kernels if k.cores and self.order.may_initialise(k)]
+        return out
+
+    def later_bad_reset(self, after: _Write, good: set[int]) -> z3.BoolRef:
+        """Some kernel resets the distributor after `after`, routing the SPI outside `good`."""
+        order, s = self.order, self.order.s
+        candidates = [k for k in self.spec.kernels if k.cores and order.may_initialise(k) and route_value(self.spec, k.cores[0]) not in good]
+        if len(candidates) <= EXPLICIT_LIMIT:
+            return s.any_of(
+                z3.And(order.initialises(k), order.before(after.kernel, k) if after.kind != "loader" else s.true())
+                for k in candidates
+                if k is not after.kernel
+            )
+        self.count += 1
+        b, named = order.kernel_var(f"bad_reset_{self.count}")
+        parts = [named, order.initialises_of(b)] + [self.value_of(b) != v for v in good]
+        if after.kind == "reset":
+            parts.append(order.before_index(order.idx(after.kernel), b))
+        elif after.kind == "acquire":
+            parts += [b != order.idx(after.kernel), order.before_index(order.idx(after.kernel), b)]
+        return s.all_of(parts)
+
+
+def _happens(order: BootOrder, w: _Write) -> z3.BoolRef:
+    return order.initialises(w.kernel) if w.kind == "reset" else order.s.true()
+
+
+def _acquire_after(order: BootOrder, a: Kernel, w: _Write) -> z3.BoolRef:
+    """Kernel a's acquisition comes after write w."""
+    if w.kind == "loader":
+        return order.s.true()
+    if w.kernel is a:
+        return order.s.true() if w.kind == "reset" else order.s.false()
+    return order.before(w.kernel, a)
+
+
+def _route_query(spec: Spec, s: Session, order: BootOrder, resets: _Resets, intid: int, owners: list[Kernel], implemented: bool) -> Outcome:
+    """Is there a boot order after which the SPI is disabled or routed away from an owner?
+
+    The SPI ends disabled iff every owner's acquisition is followed by a boot
+    that disables it; it ends routed away from owner o iff every write that
+    would route it to o either does not happen or is followed by one that
+    routes it elsewhere. "Followed by some boot or reset" is a fresh kernel
+    index constrained through the per-kernel functions of `BootOrder`, so the
+    query has constant size per owner and routing write, whatever the number
+    of kernels. With few candidate kernels the disjunction is written out instead.
     """
-    s = order.s
-    events: list[tuple[z3.BoolRef, z3.ArithRef, int | None]] = []
-    if spec.loader_gic_init and spec.platform.cpus:
-        events.append((s.true(), s.int_num(0), route_value(spec, spec.platform.cpus[0])))
-    for k in spec.kernels:
-        if k.cores and order.may_initialise(k):
-            events.append((order.initialises(k), order.boot_time(k), route_value(spec, k.cores[0])))
-    for o in spec.kernels:
-        value = acquire_route_value(spec, o, intid)
-        if value is not None and any(i.intid == intid for i in o.owned_spis):
-            events.append((s.true(), order.acquire_time(o), value))
-    return events
+    disablers = []
+    candidates = [k for k in spec.kernels if order.may_disable(k)]
+    for n, o in enumerate(owners):
+        if len(candidates) <= EXPLICIT_LIMIT:
+            disablers.append(s.any_of(z3.And(order.disables_spis(k), order.before(o, k)) for k in candidates if k is not o))
+            continue
+        k, named = order.kernel_var(f"disabler_{n}")
+        disablers.append(z3.And(named, order.disables_of(k), k != order.idx(o), order.before_index(order.idx(o), k)))
+    disabled = z3.Or(z3.BoolVal(not implemented, s.ctx), s.all_of(disablers))
+    acquisitions = [
+        _Write("acquire", o, acquire_route_value(spec, o, intid)) for o in owners if acquire_route_value(spec, o, intid) is not None
+    ]
+    writes = resets.writes() + acquisitions
+    misrouted = []
+    for o in owners:
+        good = {route_value(spec, c) for c in o.cores}
+        overridden = []
+        for w in writes:
+            if w.value not in good:
+                continue
+            later_bad = [resets.later_bad_reset(w, good)] + [
+                _acquire_after(order, a.kernel, w) for a in acquisitions if a.value not in good and a.kernel is not w.kernel
+            ]
+            overridden.append(z3.Or(z3.Not(_happens(order, w)), s.any_of(later_bad)))
+        misrouted.append(s.all_of(overridden))
+    violation = z3.Or(disabled, s.any_of(misrouted))
+    return s.check(violation, {**order.reads(), "disabled": disabled}, f"IRQ-ROUTE {spi_subject(intid)}")
 
 
-def _route_one(spec: Spec, s: Session, order: BootOrder, intid: int, owners: list[Kernel], answers: dict, key: tuple) -> Result:
+def _route_one(
+    spec: Spec, s: Session, order: BootOrder, resets: _Resets, intid: int, owners: list[Kernel], answers: dict, key: tuple
+) -> Result:
     subject = spi_subject(intid)
     span = next(i.span for i in owners[0].owned_spis if i.intid == intid)
     implemented = intid < spec.platform.gic.lines
     outcome = answers.get(key)
     if outcome is None:
-        outcome = answers[key] = _route_query(spec, s, order, intid, owners, implemented)
+        outcome = answers[key] = _route_query(spec, s, order, resets, intid, owners, implemented)
     if outcome.status == "unknown":
         return unknown("IRQ-ROUTE", subject, span, outcome)
     if outcome.status == "unsat":
         names = " or ".join(o.name for o in owners)
         return proved("IRQ-ROUTE", subject, span, f"{describe_intid(intid)} always ends at {names}")
     return _route_failure(spec, intid, owners, order.order(outcome.values), span, implemented)
-
-
-def _route_query(spec: Spec, s: Session, order: BootOrder, intid: int, owners: list[Kernel], implemented: bool) -> Outcome:
-    """Is there a boot order after which the SPI is disabled or routed away from an owner?"""
-    disabling = [k for k in spec.kernels if order.may_disable(k)]
-    disable_at, disable_def = order.latest("last_disable", [(order.disables_spis(k), order.boot_time(k)) for k in disabling])
-    enable_at, enable_def = order.latest("last_enable", [(s.true(), order.acquire_time(o)) for o in owners])
-    events = _route_events(spec, order, intid)
-    bad_owner = []
-    defs = [disable_def, enable_def]
-    for n, o in enumerate(owners):
-        good = {route_value(spec, c) for c in o.cores}
-        good_at, good_def = order.latest(f"good_{n}", [(h, t) for h, t, v in events if v in good])
-        bad_at, bad_def = order.latest(f"bad_{n}", [(h, t) for h, t, v in events if v not in good])
-        defs += [good_def, bad_def]
-        bad_owner.append(z3.Not(good_at > bad_at))
-    disabled = z3.Or(z3.BoolVal(not implemented, s.ctx), enable_at <= disable_at)
-    violation = s.all_of(defs + [z3.Or(disabled, s.any_of(bad_owner))])
-    return s.check(violation, {**order.reads(), "disabled": disabled}, f"IRQ-ROUTE {spi_subject(intid)}")
 
 
 def final_route(spec: Spec, intid: int, boot: list[str]) -> tuple[bool, int | None, str]:
