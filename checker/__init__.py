@@ -12,7 +12,7 @@ counterexamples as plain data.
             print(r.id, r.subject, r.status, r.counterexample)
 """
 
-from checker.api import Loaded, check, check_path, load, load_text
+from checker.api import Loaded, check, check_path, load, load_and_check, load_text, machine
 from checker.catalogue import CATALOGUE, OBLIGATION_IDS
 from checker.check import Options
 from checker.diagnostics import Diagnostic, render
@@ -37,6 +37,7 @@ from checker.spec import (
     Shared,
     Spec,
     Waiver,
+    default_target,
 )
 
 __all__ = [
@@ -44,5 +45,5 @@ __all__ = [
     "Access", "Channel", "Cpu", "Device", "Diagnostic", "Gic", "Irq", "Kernel", "Loaded",
     "Options", "Place", "Platform", "Profile", "Region", "Report", "Result", "Route",
     "Shared", "Span", "Spec", "Waiver",
-    "check", "check_path", "load", "load_text", "render",
+    "check", "check_path", "default_target", "load", "load_and_check", "load_text", "machine", "render",
 ]

@@ -86,3 +86,17 @@ def load_and_check(path: str, options: Options | None = None) -> tuple[Loaded, R
 def check_path(path: str, options: Options | None = None) -> Report:
     """Load and check a spec file; a spec with errors gives a Report with diagnostics only."""
     return load_and_check(path, options)[1]
+
+
+def machine(spec: Spec):
+    """A reference-model Machine of the spec (model.Machine), ready to run scenario steps.
+
+        m = checker.machine(spec)
+        run = m.run(model.scenario_from_json([{"op": "boot", "kernel": "k0"}]))
+        print(model.format_trace(run))
+    """
+    import model
+
+    from checker.replay import machine_config
+
+    return model.Machine(machine_config(spec))
