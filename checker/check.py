@@ -26,6 +26,8 @@ class Options:
     timeout: float | None = 30.0
     dump_smt: str | None = None
     replay: bool = True
+    cross_check: bool = False  # re-solve every query with cvc5
+    rlimit: int | None = None  # z3 resource limit per query (deterministic, unlike a timeout)
 
 
 def _selected(only: Iterable[str]) -> list:
@@ -40,12 +42,20 @@ def run_obligations(spec: Spec, options: Options) -> list[Result]:
     for ob in _selected(options.only):
         session = sessions.get(ob.family)
         if session is None:
-            session = sessions[ob.family] = Session(ob.family, options.timeout, options.dump_smt)
+            session = sessions[ob.family] = Session(
+                ob.family, options.timeout, options.dump_smt, options.cross_check, options.rlimit
+            )
         start = time.perf_counter()
+        seen = len(session.disagreements)
         try:
             found = ob.check(spec, session)
         except AssertionError as exc:  # an encoding invariant broke: a pcheck bug, not a verdict
             found = [Result(ob.id, "all", INTERNAL_ERROR, f"internal error in {ob.id}: {exc}", spec.platform.span)]
+        found += [
+            Result(ob.id, label.partition(" ")[2] or "all", INTERNAL_ERROR,
+                   f"internal error: Z3 answered {mine} but cvc5 answered {theirs} on query '{label}'", spec.platform.span)
+            for label, mine, theirs in session.disagreements[seen:]
+        ]
         elapsed = time.perf_counter() - start
         share = elapsed / max(1, len(found))
         results += [evolve(r, seconds=share) for r in found]

@@ -40,7 +40,9 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", metavar="ID[,ID]", help="check only these obligations")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per solver query (default 30)")
     p.add_argument("--cex-dir", metavar="DIR", help="write each counterexample as a replayable JSON file")
-    p.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB 2")
+    p.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB 2, one .smt2 file each")
+    p.add_argument("--cross-check", action="store_true", help="re-solve every query with cvc5 (pip install 'pcheck[cvc5]')")
+    p.add_argument("--rlimit", type=int, metavar="N", help="z3 resource limit per query (reproducible, unlike --timeout)")
     p.add_argument("--no-replay", action="store_true", help="do not confirm counterexamples on the model (debugging)")
     p.add_argument("-v", "--verbose", action="store_true", help="list every spec location of a counterexample")
     return p
@@ -85,7 +87,21 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     args = _check_parser().parse_args(list(argv))
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
-    options = Options(only=_only(args.only), timeout=args.timeout, dump_smt=args.dump_smt, replay=not args.no_replay)
+    if args.rlimit is not None and args.rlimit <= 0:
+        raise UsageError("--rlimit must be a positive number")
+    if args.cross_check:
+        from checker.crosscheck import available
+
+        if not available():
+            raise UsageError("--cross-check needs the optional cvc5 solver: pip install 'pcheck[cvc5]'")
+    options = Options(
+        only=_only(args.only),
+        timeout=args.timeout,
+        dump_smt=args.dump_smt,
+        replay=not args.no_replay,
+        cross_check=args.cross_check,
+        rlimit=args.rlimit,
+    )
     checked = [load_and_check(spec, options) for spec in args.specs]
     reports = [report for _, report in checked]
     if args.format == "text":

@@ -35,13 +35,26 @@ class Outcome:
 class Session:
     """A z3 context and solver for one family of queries; never shared between threads."""
 
-    def __init__(self, family: str, timeout_s: float | None = None, dump_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        family: str,
+        timeout_s: float | None = None,
+        dump_dir: str | None = None,
+        cross_check: bool = False,
+        rlimit: int | None = None,
+    ) -> None:
         self.family = family
         self.ctx = z3.Context()
         self.solver = z3.Solver(ctx=self.ctx)
+        self.timeout_s = timeout_s
         if timeout_s is not None:
             self.solver.set("timeout", max(1, int(timeout_s * 1000)))
+        if rlimit is not None:
+            self.solver.set("rlimit", rlimit)
         self.dump_dir = dump_dir
+        self.cross_check = cross_check
+        # (query label, z3's answer, cvc5's answer) for every definite disagreement.
+        self.disagreements: list[tuple[str, str, str]] = []
         self.queries = 0
 
     # ---------------------------------------------------------------- terms
@@ -114,6 +127,8 @@ class Session:
             self.solver.add(violation)
             self._dump(label)
             answer = self.solver.check()
+            if self.cross_check and answer in (z3.sat, z3.unsat):
+                self._second_opinion(label, "sat" if answer == z3.sat else "unsat")
             if answer == z3.sat:
                 model = self.solver.model()
                 values = {
@@ -146,11 +161,23 @@ class Session:
             blocked.append(z3.Not(z3.And(i == pair[0], j == pair[1])))
         return found, Outcome("unsat", {})
 
+    def _second_opinion(self, label: str, mine: str) -> None:
+        from checker.crosscheck import cvc5_answer
+
+        theirs = cvc5_answer(self.solver.to_smt2(), self.timeout_s)
+        if theirs in ("sat", "unsat") and theirs != mine:
+            self.disagreements.append((label, mine, theirs))
+
     def _dump(self, label: str) -> None:
         if self.dump_dir is None:
             return
         os.makedirs(self.dump_dir, exist_ok=True)
-        name = f"{self.family}-{self.queries:04d}.smt2"
+        obligation, _, subject = label.partition(" ")
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in label)[:80]
+        name = f"{self.family}-{self.queries:05d}-{safe}.smt2"
         with open(os.path.join(self.dump_dir, name), "w", encoding="utf-8") as out:
-            out.write(f"; obligation {self.family}: {label}\n")
+            out.write(f"; pcheck query {self.queries} of family {self.family}\n")
+            out.write(f"; obligation {obligation}, subject {subject or '-'}\n")
+            out.write("; sat means a counterexample exists; unsat means the obligation holds\n")
+            out.write("(set-logic ALL)\n")
             out.write(self.solver.to_smt2())
