@@ -36,6 +36,12 @@ from checker.spec import (
     Waiver,
 )
 
+# What pcheck is built and measured for (bench/run.py's "large" size is
+# 256 kernels, 4096 regions, 2048 channels); beyond it a spec is refused with E005.
+MAX_KERNELS = 1024
+MAX_CPUS = 1024
+MAX_CHANNELS = 16384
+MAX_REGIONS = 65536
 DEFAULT_PADDR_BITS = 40
 DEFAULT_PAGE = 4096
 LOADER_ACTIONS = ("gic_init",)
@@ -136,6 +142,8 @@ class Resolver:
 
     # ------------------------------------------------------------ entry
     def run(self) -> Spec | None:
+        if not self._within_limits():
+            return None
         platform_ast = self._pick_platform()
         self._define_names(platform_ast)
         platform = self._platform(platform_ast) if platform_ast else None
@@ -159,6 +167,24 @@ class Resolver:
             waivers=tuple(waivers),
             path=self.root,
         )
+
+    def _within_limits(self) -> bool:
+        """Refuse specs beyond what pcheck is built and measured for, before any work on them."""
+        counts = {
+            "kernels": (_items(self.files, ast.KernelAst), MAX_KERNELS),
+            "channels": (_items(self.files, ast.ChannelAst), MAX_CHANNELS),
+            "shared regions": (_items(self.files, ast.SharedAst), MAX_REGIONS),
+            "cpus": ([c for p in _items(self.files, ast.PlatformAst) for c in p.cpus], MAX_CPUS),
+            "devices": ([d for p in _items(self.files, ast.PlatformAst) for d in p.devices], MAX_REGIONS),
+            "RAM slices": ([r for k in _items(self.files, ast.KernelAst) for r in k.ram], MAX_REGIONS),
+        }
+        ok = True
+        for what, (items, limit) in counts.items():
+            if len(items) > limit:
+                span = getattr(items[limit], "span", None)
+                self.diags.append(error("E005", f"the spec has {len(items)} {what}; pcheck checks at most {limit}", span))
+                ok = False
+        return ok
 
     # ------------------------------------------------------------ names
     def _pick_platform(self) -> ast.PlatformAst | None:

@@ -300,7 +300,7 @@ def test_e005_file_too_large(tmp_path):
     path.write_bytes(line * (MAX_FILE_BYTES // len(line) + 2))
     diag = _only(checker.load(str(path)), "E005")
     assert (diag.span.line, diag.span.column) == (1, 1)
-    assert "larger than 4 MiB" in diag.message
+    assert "larger than 1 MiB" in diag.message
 
 
 def test_e005_too_many_files(tmp_path):
