@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 from contextlib import contextmanager
 
 import z3
 from attrs import frozen
 
 ADDR_BITS = 66
+
+
+def _value(model: z3.ModelRef, term: z3.ExprRef) -> int:
+    """A term's value in a model as a plain int (booleans as 0/1)."""
+    value = model.eval(term, model_completion=True)
+    return int(z3.is_true(value)) if z3.is_bool(term) else value.as_long()
 
 
 @frozen
@@ -103,9 +110,9 @@ class Session:
         """index is one of `members` (concrete indices)."""
         return self.any_of(index == self.num(m, index.size()) for m in members)
 
-    def index_pair(self, n: int, bits: int = 16) -> tuple[z3.BitVecRef, z3.BitVecRef, z3.BoolRef]:
-        """Two symbolic indices i < j < n, with the constraint that says so."""
-        i, j = self.var("i", bits), self.var("j", bits)
+    def index_pair(self, n: int, bits: int = 16, tag: str = "") -> tuple[z3.BitVecRef, z3.BitVecRef, z3.BoolRef]:
+        """Two symbolic indices i < j < n, with the constraint that says so (`tag` keeps batched instances apart)."""
+        i, j = self.var(f"i{tag}", bits), self.var(f"j{tag}", bits)
         return i, j, self.all_of([z3.ULT(i, j), z3.ULT(j, self.num(n, bits))])
 
     # ---------------------------------------------------------------- solving
@@ -119,8 +126,10 @@ class Session:
         finally:
             self.solver.pop()
 
-    def check(self, violation: z3.BoolRef, reads: Mapping[str, z3.ExprRef], label: str = "") -> Outcome:
-        """Is `violation` satisfiable? On sat, evaluate `reads` in the model."""
+    def check(self, violation: z3.BoolRef, reads: Mapping[str, z3.ExprRef], label: str = "", models: bool = False) -> Outcome:
+        """Is `violation` satisfiable? On sat, evaluate `reads` in the model
+        (and, with `models`, keep the model itself under "__model__" for the
+        caller in this module)."""
         self.queries += 1
         self.solver.push()
         try:
@@ -131,18 +140,47 @@ class Session:
                 self._second_opinion(label, "sat" if answer == z3.sat else "unsat")
             if answer == z3.sat:
                 model = self.solver.model()
-                values = {
-                    name: model.eval(term, model_completion=True).as_long()
-                    if not z3.is_bool(term)
-                    else int(z3.is_true(model.eval(term, model_completion=True)))
-                    for name, term in reads.items()
-                }
+                values: dict[str, Any] = {name: _value(model, term) for name, term in reads.items()}
+                if models:
+                    values["__model__"] = model
                 return Outcome("sat", values)
             if answer == z3.unsat:
                 return Outcome("unsat", {})
             return Outcome("unknown", {}, self.solver.reason_unknown())
         finally:
             self.solver.pop()
+
+    def check_each(
+        self, cases: Mapping[Any, tuple[z3.BoolRef, Mapping[str, z3.ExprRef]]], label: str
+    ) -> dict[Any, Outcome]:
+        """Decide many independent instances with few queries: key -> (violation, reads).
+
+        One query asks whether any instance's violation holds (their variables
+        are disjoint, so the disjunction is satisfiable iff some instance is).
+        Every instance true in the model is a counterexample, read from that
+        model; it is then excluded and the query repeated until unsat. The
+        instances never found are proved by that final unsat answer; if the
+        solver gives up, they are unknown (never proved).
+        """
+        pending = dict(cases)
+        found: dict[Any, Outcome] = {}
+        while pending:
+            keys = list(pending)
+            outcome = self.check(
+                self.any_of(pending[k][0] for k in keys),
+                {f"__case{n}": pending[k][0] for n, k in enumerate(keys)},
+                f"{label} ({len(keys)} instances)",
+                models=True,
+            )
+            if outcome.status != "sat":
+                found.update({k: outcome for k in keys})
+                break
+            model = outcome.values["__model__"]
+            hits = [k for n, k in enumerate(keys) if outcome.values[f"__case{n}"]]
+            for k in hits:
+                _, reads = pending.pop(k)
+                found[k] = Outcome("sat", {name: _value(model, term) for name, term in reads.items()})
+        return found
 
     def pairs(self, violation: z3.BoolRef, i, j, label: str, cap: int = 256) -> tuple[list[tuple[int, int]], Outcome]:
         """Every (i, j) satisfying `violation`, each found pair blocked in turn.

@@ -18,17 +18,23 @@ GICR_WINDOW = 0x100000
 @obligation("CPU-EXCL", "cpu")
 def cpu_excl(spec: Spec, session: Session) -> list[Result]:
     """Every cpu has at most one kernel; every kernel has one cpu, or 1..8 if smp."""
-    results = [_cpu_owners(spec, session, cpu) for cpu in spec.platform.cpus]
-    results += [_kernel_cores(session, kernel) for kernel in spec.kernels]
+    queries = {}
+    for n, cpu in enumerate(spec.platform.cpus):
+        i, j, ordered = session.index_pair(len(spec.kernels), tag=f"_cpu{n}")
+        owners = [m for m, k in enumerate(spec.kernels) if cpu in k.cores]
+        queries[("cpu", cpu.name)] = (session.all_of([ordered, session.member(i, owners), session.member(j, owners)]), {"i": i, "j": j})
+    cases_of = {}
+    for kernel in spec.kernels:
+        cases_of[kernel.name] = _core_cases(session, kernel)
+        queries[("kernel", kernel.name)] = (session.any_of(cases_of[kernel.name].values()), dict(cases_of[kernel.name]))
+    outcomes = session.check_each(queries, "CPU-EXCL")
+    results = [_cpu_owners(spec, cpu, outcomes[("cpu", cpu.name)]) for cpu in spec.platform.cpus]
+    results += [_kernel_cores(kernel, cases_of[kernel.name], outcomes[("kernel", kernel.name)]) for kernel in spec.kernels]
     return results
 
 
-def _cpu_owners(spec: Spec, s: Session, cpu: Cpu) -> Result:
+def _cpu_owners(spec: Spec, cpu: Cpu, outcome) -> Result:
     kernels = spec.kernels
-    i, j, ordered = s.index_pair(len(kernels))
-    owners = [n for n, k in enumerate(kernels) if cpu in k.cores]
-    violation = s.all_of([ordered, s.member(i, owners), s.member(j, owners)])
-    outcome = s.check(violation, {"i": i, "j": j}, f"CPU-EXCL cpu {cpu.name}")
     if outcome.status == "unknown":
         return unknown("CPU-EXCL", cpu.name, cpu.span, outcome)
     if outcome.status == "unsat":
@@ -40,15 +46,17 @@ def _cpu_owners(spec: Spec, s: Session, cpu: Cpu) -> Result:
     return failed("CPU-EXCL", cpu.name, message, b.span, cex, places, [], {"kind": "core-shared", "cpu": cpu.name})
 
 
-def _kernel_cores(s: Session, kernel: Kernel) -> Result:
+def _core_cases(s: Session, kernel: Kernel) -> dict:
     n = s.num(len(kernel.cores), 16)
     smp = z3.BoolVal(kernel.profile.smp, s.ctx)
-    cases = {
+    return {
         "none": n == s.num(0, 16),
         "several": z3.And(z3.Not(smp), z3.UGT(n, s.num(1, 16))),
         "too-many": z3.And(smp, z3.UGT(n, s.num(MAX_SMP_CORES, 16))),
     }
-    outcome = s.check(s.any_of(cases.values()), dict(cases), f"CPU-EXCL kernel {kernel.name}")
+
+
+def _kernel_cores(kernel: Kernel, cases: dict, outcome) -> Result:
     if outcome.status == "unknown":
         return unknown("CPU-EXCL", kernel.name, kernel.span, outcome)
     if outcome.status == "unsat":

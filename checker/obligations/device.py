@@ -12,12 +12,15 @@ from checker.spec import Spec
 def dev_excl(spec: Spec, session: Session) -> list[Result]:
     """No two kernels list the same device."""
     kernels = spec.kernels
+    queries = {}
+    for d, dev in enumerate(spec.platform.devices):
+        owners = [n for n, k in enumerate(kernels) if dev in k.devices]
+        i, j, ordered = session.index_pair(len(kernels), tag=f"_d{d}")
+        queries[dev.name] = (session.all_of([ordered, session.member(i, owners), session.member(j, owners)]), {"i": i, "j": j})
+    outcomes = session.check_each(queries, "DEV-EXCL")
     results = []
     for dev in spec.platform.devices:
-        owners = [n for n, k in enumerate(kernels) if dev in k.devices]
-        i, j, ordered = session.index_pair(len(kernels))
-        violation = session.all_of([ordered, session.member(i, owners), session.member(j, owners)])
-        outcome = session.check(violation, {"i": i, "j": j}, f"DEV-EXCL {dev.name}")
+        outcome = outcomes[dev.name]
         if outcome.status == "unknown":
             results.append(unknown("DEV-EXCL", dev.name, dev.span, outcome))
         elif outcome.status == "unsat":

@@ -13,7 +13,7 @@ import z3
 
 from checker.encode import Outcome, Session
 from checker.obligations.base import at, failed, hexaddr, obligation, proved, unknown
-from checker.obligations.memory import reach_routes
+from checker.obligations.memory import overlaps_any, reach_intervals, reach_routes
 from checker.result import Place, Result
 from checker.spec import Channel, Cpu, Spec, default_target
 
@@ -40,14 +40,18 @@ def _channel_target(spec: Spec, c: Channel) -> int:
 @obligation("IPI-RANGE", "ipi")
 def ipi_range(spec: Spec, session: Session) -> list[Result]:
     """A channel's SGI is 0..15 and not one the receiving smp kernel keeps for itself (0, 1)."""
-    results = []
+    queries = {}
     for c in spec.channels:
         sgi = session.num(c.sgi, 64)
         reserved = z3.And(
             z3.BoolVal(c.receiver.profile.smp, session.ctx), session.any_of(sgi == session.num(r, 64) for r in SMP_RESERVED_SGIS)
         )
         cases = {"range": z3.UGT(sgi, session.num(15, 64)), "reserved": reserved}
-        outcome = session.check(session.any_of(cases.values()), dict(cases), f"IPI-RANGE {c.name}")
+        queries[c.name] = (session.any_of(cases.values()), cases)
+    outcomes = session.check_each(queries, "IPI-RANGE")
+    results = []
+    for c in spec.channels:
+        outcome = outcomes[c.name]
         if outcome.status == "unknown":
             results.append(unknown("IPI-RANGE", c.name, c.span, outcome))
         elif outcome.status == "unsat":
@@ -70,10 +74,11 @@ def ipi_range(spec: Spec, session: Session) -> list[Result]:
 @obligation("IPI-CAP", "ipi")
 def ipi_cap(spec: Spec, session: Session) -> list[Result]:
     """The sender's kernel lets user level send SGIs (seL4_IRQControl_IssueSGISignal, non-SMP builds)."""
+    queries = {c.name: (z3.Not(z3.BoolVal(c.sender.profile.sgi_signal, session.ctx)), {}) for c in spec.channels}
+    outcomes = session.check_each(queries, "IPI-CAP")
     results = []
     for c in spec.channels:
-        can_send = z3.BoolVal(c.sender.profile.sgi_signal, session.ctx)
-        outcome = session.check(z3.Not(can_send), {}, f"IPI-CAP {c.name}")
+        outcome = outcomes[c.name]
         if outcome.status == "unknown":
             results.append(unknown("IPI-CAP", c.name, c.span, outcome))
         elif outcome.status == "unsat":
@@ -123,50 +128,82 @@ class _Encoding:
     def reaches(self, k: z3.BitVecRef) -> z3.BoolRef:
         """The write reaches core number k (an index into the platform's cpus)."""
         s, v, c = self.s, self.value, self.cores
-        assert k is c.k, "reaches() is built on the tables' own core index"
         zero = s.num(0, 64)
         if self.spec.platform.gic.version == 2:
             # CPUTargetList [23:16]: the bit of the core's CPU interface (cores without one: no bit).
-            return z3.And(self.valid, v & c.target_list_bit != zero)
+            return z3.And(self.valid, v & c.target_list_bit(k) != zero)
         field = lambda hi, lo: z3.Extract(hi, lo, v)  # noqa: E731
         return z3.And(
-            field(55, 48) == c.aff3,
-            field(39, 32) == c.aff2,
-            field(23, 16) == c.aff1,
-            field(47, 44) == c.range_selector,
-            v & c.aff0_bit != zero,  # TargetList bit Aff0 % 16
+            field(55, 48) == c.aff3(k),
+            field(39, 32) == c.aff2(k),
+            field(23, 16) == c.aff1(k),
+            field(47, 44) == c.range_selector(k),
+            v & c.aff0_bit(k) != zero,  # TargetList bit Aff0 % 16
         )
 
 
 class _CoreTables:
-    """A core index variable k and, as terms over k, the fields of core k that
-    decide whether an SGI write reaches it; built once, shared by every channel."""
+    """Per-core facts as functions of a core index, asserted once per session
+    (`facts`), so each channel's query uses its own core variable in constant size."""
 
     def __init__(self, s: Session, spec: Spec) -> None:
         cpus = spec.platform.cpus
+        self.s = s
         self.names = [c.name for c in cpus]
-        self.k = k = s.var("core", 16)
-        self.in_range = z3.ULT(k, s.num(len(cpus), 16))
-        gic_bit = lambda c: 1 << (16 + c.gic_cpu) if c.gic_cpu is not None and 0 <= c.gic_cpu < 8 else 0  # noqa: E731
-        self.target_list_bit = s.lookup(k, [gic_bit(c) for c in cpus], 64)
-        self.aff0_bit = s.lookup(k, [1 << (c.mpidr & 0xF) for c in cpus], 64)
-        self.range_selector = s.lookup(k, [(c.mpidr & 0xFF) >> 4 for c in cpus], 4)
-        self.aff1 = s.lookup(k, [(c.mpidr >> 8) & 0xFF for c in cpus], 8)
-        self.aff2 = s.lookup(k, [(c.mpidr >> 16) & 0xFF for c in cpus], 8)
-        self.aff3 = s.lookup(k, [(c.mpidr >> 32) & 0xFF for c in cpus], 8)
+        index = z3.BitVecSort(16, s.ctx)
+        bv = lambda bits: z3.BitVecSort(bits, s.ctx)  # noqa: E731
+        self.target_list_bit = z3.Function("core_target_list_bit", index, bv(64))
+        self.aff0_bit = z3.Function("core_aff0_bit", index, bv(64))
+        self.range_selector = z3.Function("core_range_selector", index, bv(4))
+        self.aff1 = z3.Function("core_aff1", index, bv(8))
+        self.aff2 = z3.Function("core_aff2", index, bv(8))
+        self.aff3 = z3.Function("core_aff3", index, bv(8))
+        facts = []
+        for n, c in enumerate(cpus):
+            k = s.num(n, 16)
+            gic_bit = 1 << (16 + c.gic_cpu) if c.gic_cpu is not None and 0 <= c.gic_cpu < 8 else 0
+            facts += [
+                self.target_list_bit(k) == s.num(gic_bit, 64),
+                self.aff0_bit(k) == s.num(1 << (c.mpidr & 0xF), 64),
+                self.range_selector(k) == s.num((c.mpidr & 0xFF) >> 4, 4),
+                self.aff1(k) == s.num((c.mpidr >> 8) & 0xFF, 8),
+                self.aff2(k) == s.num((c.mpidr >> 16) & 0xFF, 8),
+                self.aff3(k) == s.num((c.mpidr >> 32) & 0xFF, 8),
+            ]
+        self.facts = s.all_of(facts)
+
+    def core_var(self, name: str) -> tuple[z3.BitVecRef, z3.BoolRef]:
+        k = self.s.var(name, 16)
+        return k, z3.ULT(k, self.s.num(len(self.names), 16))
 
 
 def reached_cores(spec: Spec, s: Session, cores: _CoreTables, c: Channel) -> tuple[_Encoding, list[str], Outcome]:
-    """The channel's SGI write and every core it reaches, enumerated by the solver."""
+    """The channel's SGI write and every core it reaches, enumerated by the solver (inside `cores.facts`)."""
     enc = _Encoding(s, spec, cores, c.sgi, _channel_target(spec, c))
+    k, in_range = cores.core_var(f"reached_{c.name}")
     found: list[str] = []
-    blocked = [cores.in_range, enc.reaches(cores.k)]
+    blocked = [in_range, enc.reaches(k)]
     while True:
-        outcome = s.check(s.all_of(blocked), {"core": cores.k}, f"IPI-TARGET {c.name} reach")
+        outcome = s.check(s.all_of(blocked), {"core": k}, f"IPI-TARGET {c.name} reach")
         if outcome.status != "sat":
             return enc, found, outcome
         found.append(cores.names[outcome.values["core"]])
-        blocked.append(cores.k != s.num(outcome.values["core"], 16))
+        blocked.append(k != s.num(outcome.values["core"], 16))
+
+
+def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tuple[_Encoding, Outcome]]:
+    """Per channel: does its write miss the receiving core or reach another one? (inside `cores.facts`)"""
+    queries, encodings = {}, {}
+    for c in spec.channels:
+        receiver = c.receiving_core
+        enc = encodings[c.name] = _Encoding(s, spec, cores, c.sgi, _channel_target(spec, c))
+        k, in_range = cores.core_var(f"core_{c.name}")
+        index = cores.names.index(receiver.name) if receiver is not None else -1
+        is_receiver = k == s.num(index & 0xFFFF, 16)
+        wrong = z3.And(in_range, z3.If(is_receiver, z3.Not(enc.reaches(k)), enc.reaches(k)))
+        queries[c.name] = (z3.Or(z3.BoolVal(receiver is None, s.ctx), wrong), {"value": enc.value, "valid": enc.valid})
+    outcomes = s.check_each(queries, "IPI-TARGET")
+    return {name: (encodings[name], outcomes[name]) for name in queries}
 
 
 @obligation("IPI-TARGET", "ipi")
@@ -174,23 +211,19 @@ def ipi_target(spec: Spec, session: Session) -> list[Result]:
     """The sender's target reaches the receiving core and no other."""
     results = []
     cores = _CoreTables(session, spec)
-    for c in spec.channels:
-        receiver = c.receiving_core
-        target = _channel_target(spec, c)
-        enc = _Encoding(session, spec, cores, c.sgi, target)
-        k = cores.k
-        index = cores.names.index(receiver.name) if receiver is not None else -1
-        is_receiver = k == session.num(index & 0xFFFF, 16)
-        wrong = z3.And(cores.in_range, z3.If(is_receiver, z3.Not(enc.reaches(k)), enc.reaches(k)))
-        violation = z3.Or(z3.BoolVal(receiver is None, session.ctx), wrong)
-        outcome = session.check(violation, {"value": enc.value, "valid": enc.valid}, f"IPI-TARGET {c.name}")
-        if outcome.status == "unknown":
-            results.append(unknown("IPI-TARGET", c.name, c.span, outcome))
-        elif outcome.status == "unsat":
-            results.append(proved("IPI-TARGET", c.name, c.span, f"target {hexaddr(target)} reaches exactly {receiver.name}"))
-        else:
-            _, hit, _ = reached_cores(spec, session, cores, c)
-            results.append(_target_failure(spec, c, target, enc, outcome.values, receiver, hit))
+    with session.assuming(cores.facts):
+        outcomes = target_outcomes(spec, session, cores)
+        for c in spec.channels:
+            receiver = c.receiving_core
+            target = _channel_target(spec, c)
+            enc, outcome = outcomes[c.name]
+            if outcome.status == "unknown":
+                results.append(unknown("IPI-TARGET", c.name, c.span, outcome))
+            elif outcome.status == "unsat":
+                results.append(proved("IPI-TARGET", c.name, c.span, f"target {hexaddr(target)} reaches exactly {receiver.name}"))
+            else:
+                _, hit, _ = reached_cores(spec, session, cores, c)
+                results.append(_target_failure(spec, c, target, enc, outcome.values, receiver, hit))
     return results
 
 
@@ -214,11 +247,22 @@ def _target_failure(spec: Spec, c: Channel, target: int, enc: _Encoding, values:
 
 
 def _arrivals(spec: Spec, s: Session) -> tuple[list[tuple[int, str]], Outcome | None]:
-    """(channel index, core) for every core each channel's SGI arrives at, when it can be sent at all."""
+    """(channel index, core) for every core each channel's SGI arrives at, when it can be sent at all.
+
+    A channel whose IPI-TARGET query is unsat arrives exactly at its receiving
+    core (that is what the query proves); the others are enumerated.
+    """
     cores = _CoreTables(s, spec)
     out = []
-    for n, c in enumerate(spec.channels):
-        if c.sender.profile.sgi_signal and 0 <= c.sgi <= 15:
+    with s.assuming(cores.facts):
+        outcomes = target_outcomes(spec, s, cores)
+        for n, c in enumerate(spec.channels):
+            if not (c.sender.profile.sgi_signal and 0 <= c.sgi <= 15):
+                continue
+            _, outcome = outcomes[c.name]
+            if outcome.status == "unsat":
+                out.append((n, c.receiving_core.name))
+                continue
             _, hit, outcome = reached_cores(spec, s, cores, c)
             if outcome.status == "unknown":
                 return out, outcome
@@ -242,19 +286,31 @@ def ipi_unique(spec: Spec, session: Session) -> list[Result]:
     cores = [cpu.name for cpu in spec.platform.cpus]
     mailboxes = [c.mailbox.name for c in channels if c.mailbox]
     box_index = {name: n + 1 for n, name in enumerate(dict.fromkeys(mailboxes))}
-    ch = [a for a, _ in arrivals]
-    e1, e2, ordered = s.index_pair(len(arrivals))
-    c1, c2 = s.lookup(e1, ch, 16), s.lookup(e2, ch, 16)
-    table = lambda values, bits=16: (s.lookup(c1, values, bits), s.lookup(c2, values, bits))  # noqa: E731
-    sgi1, sgi2 = table([c.sgi for c in channels])
-    box1, box2 = table([box_index.get(c.mailbox.name, 0) if c.mailbox else 0 for c in channels])
-    tag1, tag2 = table([c.tag if c.tag is not None else 0 for c in channels], 64)
-    core1 = s.lookup(e1, [cores.index(core) for _, core in arrivals], 16)
-    core2 = s.lookup(e2, [cores.index(core) for _, core in arrivals], 16)
-    told_apart = z3.And(box1 == box2, box1 != s.num(0, 16), tag1 != tag2)
-    base = s.all_of([ordered, c1 != c2, core1 == core2, sgi1 == sgi2, z3.Not(told_apart)])
+    # Arrivals and channels as functions of their index (facts asserted once).
+    index, bits = z3.BitVecSort(32, s.ctx), lambda n: z3.BitVecSort(n, s.ctx)
+    channel_of = z3.Function("arrival_channel", index, index)
+    core_of = z3.Function("arrival_core", index, bits(16))
+    sgi_of = z3.Function("channel_sgi", index, bits(16))
+    box_of = z3.Function("channel_mailbox", index, bits(32))
+    tag_of = z3.Function("channel_tag", index, bits(64))
+    num = lambda v, n=32: s.num(v, n)  # noqa: E731
+    facts = [z3.And(channel_of(num(e)) == num(c), core_of(num(e)) == num(cores.index(core), 16)) for e, (c, core) in enumerate(arrivals)]
+    facts += [
+        z3.And(
+            sgi_of(num(n)) == num(c.sgi & 0xFFFF, 16),
+            box_of(num(n)) == num(box_index[c.mailbox.name] if c.mailbox else 0),
+            tag_of(num(n)) == num(c.tag if c.tag is not None else 0, 64),
+        )
+        for n, c in enumerate(channels)
+    ]
+    e1, e2 = s.var("arrival_1", 32), s.var("arrival_2", 32)
+    ordered = z3.And(z3.ULT(e1, e2), z3.ULT(e2, num(len(arrivals))))
+    c1, c2 = channel_of(e1), channel_of(e2)
+    core1 = core_of(e1)
+    told_apart = z3.And(box_of(c1) == box_of(c2), box_of(c1) != num(0), tag_of(c1) != tag_of(c2))
+    base = s.all_of([ordered, c1 != c2, core_of(e1) == core_of(e2), sgi_of(c1) == sgi_of(c2), z3.Not(told_apart)])
     results: list[Result] = []
-    blocked = [base]
+    blocked = [s.all_of(facts), base]
     while arrivals:
         outcome = s.check(s.all_of(blocked), {"a": c1, "b": c2, "core": core1}, "IPI-UNIQUE")
         if outcome.status == "unknown":
@@ -264,7 +320,7 @@ def ipi_unique(spec: Spec, session: Session) -> list[Result]:
             break
         a, b = sorted((outcome.values["a"], outcome.values["b"]))
         results.append(_unique_failure(spec, channels[a], channels[b], cores[outcome.values["core"]]))
-        blocked.append(z3.Not(z3.Or(z3.And(c1 == s.num(a, 16), c2 == s.num(b, 16)), z3.And(c1 == s.num(b, 16), c2 == s.num(a, 16)))))
+        blocked.append(z3.Not(z3.Or(z3.And(c1 == num(a), c2 == num(b)), z3.And(c1 == num(b), c2 == num(a)))))
     if not results:
         results.append(proved("IPI-UNIQUE", "all", spec.platform.span, "every channel arrives as its own (core, SGI)"))
     return results
@@ -296,23 +352,41 @@ def _unique_failure(spec: Spec, a: Channel, b: Channel, core: str) -> Result:
 @obligation("IPI-MAILBOX", "ipi")
 def ipi_mailbox(spec: Spec, session: Session) -> list[Result]:
     """The sender may write the mailbox, the receiver read it, and nobody else reach it."""
-    return [_mailbox_one(spec, session, c) for c in spec.channels if c.mailbox is not None]
+    channels = [c for c in spec.channels if c.mailbox is not None]
+    reach = {}
+    for k in spec.kernels if channels else ():
+        union = reach_intervals(spec, k)
+        reach[k.name] = (union, [a for a, _ in union])
+    cases = {c.name: _mailbox_cases(spec, session, c, reach) for c in channels}
+    outcomes = session.check_each({n: (session.any_of(v.values()), v) for n, v in cases.items()}, "IPI-MAILBOX")
+    return [_mailbox_result(spec, c, cases[c.name], outcomes[c.name]) for c in channels]
 
 
-def _mailbox_one(spec: Spec, s: Session, c: Channel) -> Result:
+def _mailbox_cases(spec: Spec, s: Session, c: Channel, reach: dict) -> dict[str, z3.BoolRef]:
+    """The ways the mailbox can be wrong. An outsider whose reach intervals miss the
+    mailbox and who is not listed on it is left out: its case is unsatisfiable
+    (the argument of MEM-EXPOSE)."""
     box = c.mailbox
     users = {k.name for other in spec.channels if other.mailbox and other.mailbox.name == box.name for k in (other.sender, other.receiver)}
-    x = s.addr("x")
+    x = s.addr(f"x_{c.name}")
     in_box = s.inside(x, box.region.base, box.region.size)
     cases: dict[str, z3.BoolRef] = {
         "sender": z3.BoolVal(box.mode_of(c.sender.name) != "rw", s.ctx),
         "receiver": z3.BoolVal(box.mode_of(c.receiver.name) not in ("r", "rw"), s.ctx),
     }
-    outsiders = [k for k in spec.kernels if k.name not in users]
+    outsiders = [
+        k for k in spec.kernels
+        if k.name not in users
+        and (box.mode_of(k.name) is not None or overlaps_any(*reach[k.name], box.region.base, box.region.end))
+    ]
     for k in outsiders:
         listed = z3.BoolVal(box.mode_of(k.name) is not None, s.ctx)
         cases[f"kernel {k.name}"] = z3.Or(listed, z3.And(in_box, s.any_of(reach_routes(spec, k, s, x).values())))
-    outcome = s.check(s.any_of(cases.values()), dict(cases), f"IPI-MAILBOX {c.name}")
+    return cases
+
+
+def _mailbox_result(spec: Spec, c: Channel, cases: dict, outcome: Outcome) -> Result:
+    box = c.mailbox
     if outcome.status == "unknown":
         return unknown("IPI-MAILBOX", c.name, c.span, outcome)
     if outcome.status == "unsat":
