@@ -58,6 +58,9 @@ class Session:
             self.solver.set("timeout", max(1, int(timeout_s * 1000)))
         if rlimit is not None:
             self.solver.set("rlimit", rlimit)
+        self._nums: dict[tuple[int, int], z3.BitVecRef] = {}
+        self._sorts: dict[int, z3.BitVecSortRef] = {}
+        self._true, self._false = z3.BoolVal(True, self.ctx), z3.BoolVal(False, self.ctx)
         self.dump_dir = dump_dir
         self.cross_check = cross_check
         # (query label, z3's answer, cvc5's answer) for every definite disagreement.
@@ -67,13 +70,24 @@ class Session:
     # ---------------------------------------------------------------- terms
     def addr(self, name: str) -> z3.BitVecRef:
         """A fresh address variable."""
-        return z3.BitVec(name, ADDR_BITS, self.ctx)
+        return z3.BitVec(name, self._sort(ADDR_BITS))
+
+    def _sort(self, bits: int) -> z3.BitVecSortRef:
+        sort = self._sorts.get(bits)
+        if sort is None:
+            sort = self._sorts[bits] = z3.BitVecSort(bits, self.ctx)
+        return sort
 
     def num(self, value: int, bits: int = ADDR_BITS) -> z3.BitVecRef:
-        return z3.BitVecVal(value, bits, self.ctx)
+        """A bit-vector constant; constants and sorts are made once per session (z3's API is slow to build them)."""
+        key = (value, bits)
+        term = self._nums.get(key)
+        if term is None:
+            term = self._nums[key] = z3.BitVecVal(value, self._sort(bits))
+        return term
 
     def var(self, name: str, bits: int) -> z3.BitVecRef:
-        return z3.BitVec(name, bits, self.ctx)
+        return z3.BitVec(name, self._sort(bits))
 
     def int_var(self, name: str) -> z3.ArithRef:
         return z3.Int(name, self.ctx)
@@ -82,10 +96,10 @@ class Session:
         return z3.IntVal(value, self.ctx)
 
     def true(self) -> z3.BoolRef:
-        return z3.BoolVal(True, self.ctx)
+        return self._true
 
     def false(self) -> z3.BoolRef:
-        return z3.BoolVal(False, self.ctx)
+        return self._false
 
     def inside(self, x: z3.BitVecRef, base: int, size: int) -> z3.BoolRef:
         """x in [base, base + size), computed without wrap-around."""
@@ -109,6 +123,19 @@ class Session:
     def member(self, index: z3.BitVecRef, members: list[int]) -> z3.BoolRef:
         """index is one of `members` (concrete indices)."""
         return self.any_of(index == self.num(m, index.size()) for m in members)
+
+    def at_least_two(self, members: list[int], tag: str = "") -> tuple[z3.BoolRef, dict[str, z3.ExprRef]]:
+        """Two of the listed members hold (e.g. two owners claim one thing).
+
+        Ownership in a spec is concrete, so each member is a fresh Boolean
+        fixed to true; the solver decides the count and the model names the
+        members (read back as "member<m>").
+        """
+        flags = {f"member{m}": z3.Bool(f"owns{tag}_{m}", self.ctx) for m in members}
+        if len(flags) < 2:
+            return self.false(), {}
+        fixed = self.all_of(list(flags.values()))
+        return z3.And(fixed, z3.PbGe([(f, 1) for f in flags.values()], 2)), flags
 
     def index_pair(self, n: int, bits: int = 16, tag: str = "") -> tuple[z3.BitVecRef, z3.BitVecRef, z3.BoolRef]:
         """Two symbolic indices i < j < n, with the constraint that says so (`tag` keeps batched instances apart)."""

@@ -20,9 +20,8 @@ def cpu_excl(spec: Spec, session: Session) -> list[Result]:
     """Every cpu has at most one kernel; every kernel has one cpu, or 1..8 if smp."""
     queries = {}
     for n, cpu in enumerate(spec.platform.cpus):
-        i, j, ordered = session.index_pair(len(spec.kernels), tag=f"_cpu{n}")
         owners = [m for m, k in enumerate(spec.kernels) if cpu in k.cores]
-        queries[("cpu", cpu.name)] = (session.all_of([ordered, session.member(i, owners), session.member(j, owners)]), {"i": i, "j": j})
+        queries[("cpu", cpu.name)] = session.at_least_two(owners, tag=f"_cpu{n}")
     cases_of = {}
     for kernel in spec.kernels:
         cases_of[kernel.name] = _core_cases(session, kernel)
@@ -39,7 +38,7 @@ def _cpu_owners(spec: Spec, cpu: Cpu, outcome) -> Result:
         return unknown("CPU-EXCL", cpu.name, cpu.span, outcome)
     if outcome.status == "unsat":
         return proved("CPU-EXCL", cpu.name, cpu.span, f"cpu {cpu.name} has at most one kernel")
-    a, b = kernels[outcome.values["i"]], kernels[outcome.values["j"]]
+    a, b = [kernels[int(m.removeprefix("member"))] for m, v in outcome.values.items() if v][:2]
     message = f"cpu {cpu.name}{at(cpu.span)} is claimed by kernel {a.name}{at(a.span)} and by kernel {b.name}{at(b.span)}"
     cex = {"cpu": cpu.name, "kernels": [a.name, b.name]}
     places = [Place(f"kernel {a.name}", a.span), Place(f"kernel {b.name}", b.span)]

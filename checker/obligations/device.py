@@ -15,8 +15,7 @@ def dev_excl(spec: Spec, session: Session) -> list[Result]:
     queries = {}
     for d, dev in enumerate(spec.platform.devices):
         owners = [n for n, k in enumerate(kernels) if dev in k.devices]
-        i, j, ordered = session.index_pair(len(kernels), tag=f"_d{d}")
-        queries[dev.name] = (session.all_of([ordered, session.member(i, owners), session.member(j, owners)]), {"i": i, "j": j})
+        queries[dev.name] = session.at_least_two(owners, tag=f"_d{d}")
     outcomes = session.check_each(queries, "DEV-EXCL")
     results = []
     for dev in spec.platform.devices:
@@ -26,7 +25,7 @@ def dev_excl(spec: Spec, session: Session) -> list[Result]:
         elif outcome.status == "unsat":
             results.append(proved("DEV-EXCL", dev.name, dev.span, f"device {dev.name} has at most one owner"))
         else:
-            a, b = kernels[outcome.values["i"]], kernels[outcome.values["j"]]
+            a, b = [kernels[int(m.removeprefix("member"))] for m, v in outcome.values.items() if v][:2]
             message = f"device {dev.name}{at(dev.span)} is owned by kernel {a.name}{at(a.span)} and by kernel {b.name}{at(b.span)}"
             cex = {"device": dev.name, "kernels": [a.name, b.name]}
             places = [Place(f"device {dev.name}", dev.span), Place(f"kernel {a.name}", a.span), Place(f"kernel {b.name}", b.span)]

@@ -192,18 +192,32 @@ def reached_cores(spec: Spec, s: Session, cores: _CoreTables, c: Channel) -> tup
 
 
 def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tuple[_Encoding, Outcome]]:
-    """Per channel: does its write miss the receiving core or reach another one? (inside `cores.facts`)"""
-    queries, encodings = {}, {}
+    """Per channel: does its write miss the receiving core or reach another one? (inside `cores.facts`)
+
+    Which cores a write reaches depends only on the raw target (not on the
+    SGI number, which sits in bits the GIC does not match on), so channels
+    with the same target and receiving core share one query.
+    """
+    out: dict[str, tuple[_Encoding, Outcome]] = {}
+    answers: dict[tuple, Outcome] = {}
     for c in spec.channels:
         receiver = c.receiving_core
-        enc = encodings[c.name] = _Encoding(s, spec, cores, c.sgi, _channel_target(spec, c))
-        k, in_range = cores.core_var(f"core_{c.name}")
-        index = cores.names.index(receiver.name) if receiver is not None else -1
-        is_receiver = k == s.num(index & 0xFFFF, 16)
-        wrong = z3.And(in_range, z3.If(is_receiver, z3.Not(enc.reaches(k)), enc.reaches(k)))
-        queries[c.name] = (z3.Or(z3.BoolVal(receiver is None, s.ctx), wrong), {"value": enc.value, "valid": enc.valid})
-    outcomes = s.check_each(queries, "IPI-TARGET")
-    return {name: (encodings[name], outcomes[name]) for name in queries}
+        target = _channel_target(spec, c)
+        enc = _Encoding(s, spec, cores, c.sgi, target)
+        key = (target, receiver.name if receiver else None)
+        if key not in answers:
+            k, in_range = cores.core_var("core")
+            index = cores.names.index(receiver.name) if receiver is not None else -1
+            is_receiver = k == s.num(index & 0xFFFF, 16)
+            wrong = z3.And(in_range, z3.If(is_receiver, z3.Not(enc.reaches(k)), enc.reaches(k)))
+            violation = z3.Or(z3.BoolVal(receiver is None, s.ctx), wrong)
+            answers[key] = s.check(violation, {"value": enc.value, "valid": enc.valid}, f"IPI-TARGET {c.name}")
+        outcome = answers[key]
+        if outcome.status == "sat":
+            # The register value also holds the channel's own SGI number.
+            outcome = Outcome("sat", {"value": z3.simplify(enc.value).as_long(), "valid": outcome.values["valid"]})
+        out[c.name] = (enc, outcome)
+    return out
 
 
 @obligation("IPI-TARGET", "ipi")
@@ -275,55 +289,46 @@ def ipi_unique(spec: Spec, session: Session) -> list[Result]:
     """No two channels arrive as the same (core, SGI), unless one mailbox with distinct tags tells them apart.
 
     The arrival cores come from the IPI-TARGET encoding (where the SGI really
-    goes); two symbolic arrivals are asked to collide, and each colliding
-    channel pair is blocked in turn so that all of them are listed.
+    goes). Arrivals are grouped by (core, SGI) before the query: two arrivals
+    in different groups differ in core or SGI and cannot collide, so only
+    pairs within a group are asked about, each as "different channels, and
+    not the same mailbox with different tags". One batched query decides
+    them all; each colliding channel pair is reported once.
     """
     s = session
     channels = spec.channels
     arrivals, gave_up = _arrivals(spec, s)
     if gave_up is not None:
         return [unknown("IPI-UNIQUE", "all", spec.platform.span, gave_up)]
-    cores = [cpu.name for cpu in spec.platform.cpus]
-    mailboxes = [c.mailbox.name for c in channels if c.mailbox]
-    box_index = {name: n + 1 for n, name in enumerate(dict.fromkeys(mailboxes))}
-    # Arrivals and channels as functions of their index (facts asserted once).
-    index, bits = z3.BitVecSort(32, s.ctx), lambda n: z3.BitVecSort(n, s.ctx)
-    channel_of = z3.Function("arrival_channel", index, index)
-    core_of = z3.Function("arrival_core", index, bits(16))
-    sgi_of = z3.Function("channel_sgi", index, bits(16))
-    box_of = z3.Function("channel_mailbox", index, bits(32))
-    tag_of = z3.Function("channel_tag", index, bits(64))
-    num = lambda v, n=32: s.num(v, n)  # noqa: E731
-    facts = [z3.And(channel_of(num(e)) == num(c), core_of(num(e)) == num(cores.index(core), 16)) for e, (c, core) in enumerate(arrivals)]
-    facts += [
-        z3.And(
-            sgi_of(num(n)) == num(c.sgi & 0xFFFF, 16),
-            box_of(num(n)) == num(box_index[c.mailbox.name] if c.mailbox else 0),
-            tag_of(num(n)) == num(c.tag if c.tag is not None else 0, 64),
-        )
-        for n, c in enumerate(channels)
-    ]
-    e1, e2 = s.var("arrival_1", 32), s.var("arrival_2", 32)
-    ordered = z3.And(z3.ULT(e1, e2), z3.ULT(e2, num(len(arrivals))))
-    c1, c2 = channel_of(e1), channel_of(e2)
-    core1 = core_of(e1)
-    told_apart = z3.And(box_of(c1) == box_of(c2), box_of(c1) != num(0), tag_of(c1) != tag_of(c2))
-    base = s.all_of([ordered, c1 != c2, core_of(e1) == core_of(e2), sgi_of(c1) == sgi_of(c2), z3.Not(told_apart)])
+    groups: dict[tuple[str, int], list[int]] = {}
+    for n, core in arrivals:
+        groups.setdefault((core, channels[n].sgi), []).append(n)
+    queries, where = {}, {}
+    for (core, _), members in groups.items():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                pair = (min(a, b), max(a, b))
+                if a != b and pair not in queries:
+                    queries[pair] = (_collide(s, channels[pair[0]], channels[pair[1]]), {})
+                    where[pair] = core
+    outcomes = s.check_each(queries, "IPI-UNIQUE")
     results: list[Result] = []
-    blocked = [s.all_of(facts), base]
-    while arrivals:
-        outcome = s.check(s.all_of(blocked), {"a": c1, "b": c2, "core": core1}, "IPI-UNIQUE")
+    for (a, b), outcome in sorted(outcomes.items()):
         if outcome.status == "unknown":
-            results.append(unknown("IPI-UNIQUE", "all", spec.platform.span, outcome))
-            break
-        if outcome.status == "unsat":
-            break
-        a, b = sorted((outcome.values["a"], outcome.values["b"]))
-        results.append(_unique_failure(spec, channels[a], channels[b], cores[outcome.values["core"]]))
-        blocked.append(z3.Not(z3.Or(z3.And(c1 == num(a), c2 == num(b)), z3.And(c1 == num(b), c2 == num(a)))))
+            results.append(unknown("IPI-UNIQUE", f"{channels[a].name},{channels[b].name}", channels[b].span, outcome))
+        elif outcome.status == "sat":
+            results.append(_unique_failure(spec, channels[a], channels[b], where[(a, b)]))
     if not results:
         results.append(proved("IPI-UNIQUE", "all", spec.platform.span, "every channel arrives as its own (core, SGI)"))
     return results
+
+
+def _collide(s: Session, a: Channel, b: Channel) -> z3.BoolRef:
+    """Two channels arriving at one (core, SGI) that the receiver cannot tell apart:
+    not the same mailbox, or the same tag in it."""
+    tag = lambda c: s.num(c.tag if c.tag is not None else 0, 64)  # noqa: E731
+    same_mailbox = a.mailbox is not None and b.mailbox is not None and a.mailbox.name == b.mailbox.name
+    return z3.Not(z3.And(z3.BoolVal(same_mailbox, s.ctx), tag(a) != tag(b)))
 
 
 def _unique_failure(spec: Spec, a: Channel, b: Channel, core: str) -> Result:

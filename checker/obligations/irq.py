@@ -35,8 +35,7 @@ def irq_excl(spec: Spec, session: Session) -> list[Result]:
     spis = {intid: irq for intid, irq in spis_in_spec(spec).items() if intid in owned}
     queries = {}
     for intid in spis:
-        i, j, ordered = session.index_pair(len(kernels), tag=f"_{intid}")
-        queries[intid] = (session.all_of([ordered, session.member(i, owned[intid]), session.member(j, owned[intid])]), {"i": i, "j": j})
+        queries[intid] = session.at_least_two(owned[intid], tag=f"_{intid}")
     outcomes = session.check_each(queries, "IRQ-EXCL")
     results = []
     for intid, irq in spis.items():
@@ -47,7 +46,7 @@ def irq_excl(spec: Spec, session: Session) -> list[Result]:
         elif outcome.status == "unsat":
             results.append(proved("IRQ-EXCL", subject, irq.span, f"{describe_intid(intid)} has one owner"))
         else:
-            a, b = kernels[outcome.values["i"]], kernels[outcome.values["j"]]
+            a, b = [kernels[int(m.removeprefix("member"))] for m, v in outcome.values.items() if v][:2]
             spans = [_claim(a, intid), _claim(b, intid)]
             message = (
                 f"{describe_intid(intid)} is owned by kernel {a.name}{at(spans[0])} and by kernel {b.name}{at(spans[1])}"

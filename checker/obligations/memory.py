@@ -57,7 +57,18 @@ def mem_bounds(spec: Spec, session: Session) -> list[Result]:
     return [_bounds_result(spec, session, owned, outcomes[owned.order]) for owned in regions]
 
 
+def _meets(a: Region, base: int, end: int) -> bool:
+    return a.base < end and base < a.end
+
+
 def _bounds_cases(spec: Spec, s: Session, owned: Owned, x: z3.BitVecRef) -> dict[str, z3.BoolRef]:
+    """The ways a region can be misplaced, each a formula over the witness x.
+
+    Holes and banks that do not meet the region are left out of the terms that
+    need x in both: `x in r and x in h` is unsatisfiable when they are
+    disjoint, so the disjunctions keep their meaning, and a clean region's
+    cases are constants the solver decides at once.
+    """
     r = owned.region
     banks = spec.platform.memory
     in_r = s.inside(x, r.base, r.size)
@@ -70,14 +81,14 @@ def _bounds_cases(spec: Spec, s: Session, owned: Owned, x: z3.BitVecRef) -> dict
         in_one_bank = s.any_of(s.all_of([_le(s, b.base, r.base), _le(s, r.end, b.end)]) for b in banks)
         # With no bank holding all of r, the witness is the first address past every
         # bank that holds r's base (or r's base itself when none does).
-        past_base_banks = s.all_of(
-            z3.Implies(s.all_of([_le(s, b.base, r.base), _lt(s, r.base, b.end)]), z3.UGE(x, s.num(b.end)))
-            for b in banks
-        )
-        cases["reserved"] = s.all_of([in_r, s.any_of(s.inside(x, h.base, h.size) for h in spec.platform.reserved)])
+        # Implications whose premise (the bank holds r's base) is false are true: left out.
+        past_base_banks = s.all_of(z3.UGE(x, s.num(b.end)) for b in banks if b.base <= r.base < b.end)
+        holes = [h for h in spec.platform.reserved if _meets(h, r.base, r.end)]
+        cases["reserved"] = s.all_of([in_r, s.any_of(s.inside(x, h.base, h.size) for h in holes)])
         cases["outside"] = s.all_of([in_r, z3.Not(in_one_bank), past_base_banks])
     else:
-        cases["in-ram"] = s.all_of([in_r, s.any_of(s.inside(x, b.base, b.size) for b in banks)])
+        meeting = [b for b in banks if _meets(b, r.base, r.end)]
+        cases["in-ram"] = s.all_of([in_r, s.any_of(s.inside(x, b.base, b.size) for b in meeting)])
     return cases
 
 
