@@ -135,7 +135,11 @@ class Session:
         if len(flags) < 2:
             return self.false(), {}
         fixed = self.all_of(list(flags.values()))
-        return z3.And(fixed, z3.PbGe([(f, 1) for f in flags.values()], 2)), flags
+        # A chain of binary additions, not z3.PbGe: SMT-LIB has no `at-least` (cvc5 rejects it).
+        count = self.int_num(0)
+        for flag in flags.values():
+            count = count + z3.If(flag, self.int_num(1), self.int_num(0))
+        return z3.And(fixed, count >= 2), flags
 
     def index_pair(self, n: int, bits: int = 16, tag: str = "") -> tuple[z3.BitVecRef, z3.BitVecRef, z3.BoolRef]:
         """Two symbolic indices i < j < n, with the constraint that says so (`tag` keeps batched instances apart)."""

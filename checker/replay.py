@@ -124,14 +124,19 @@ def reproduces(run_: model.Run, expect: Mapping[str, Any]) -> model.Violation | 
     return next((v for v in run_.violations if _matches(v, expect)), None)
 
 
-def confirm(config: model.MachineConfig, result: Result) -> Result:
-    """The result if the model reproduces it, else an INTERNAL_ERROR result saying why."""
+def confirm(config: model.MachineConfig, result: Result, setup: model.Run | None = None) -> Result:
+    """The result if the model reproduces it, else an INTERNAL_ERROR result saying why.
+
+    `setup` is a run of the empty scenario on this configuration: a result
+    with no steps to replay is judged on it (the machine's construction
+    checks), so many static failures share one machine.
+    """
     if result.status != FAILED:
         return result
     if result.expect is None:
         return _disagree(result, "it has no scenario to replay on the model")
     try:
-        outcome = run(config, result.scenario or ())
+        outcome = setup if (setup is not None and not result.scenario) else run(config, result.scenario or ())
     except (model.ModelError, ValueError) as exc:
         return _disagree(result, f"the model could not run its scenario ({exc})")
     if reproduces(outcome, result.expect) is None:
@@ -154,6 +159,7 @@ def confirm_all(spec: Spec, results: list[Result]) -> list[Result]:
         return results
     try:
         config = machine_config(spec)
+        setup = run(config, ())
     except model.ModelError as exc:
         return [_disagree(r, f"the model rejects the spec ({exc})") if r.status == FAILED else r for r in results]
-    return [confirm(config, r) for r in results]
+    return [confirm(config, r, setup) for r in results]

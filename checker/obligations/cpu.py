@@ -77,62 +77,70 @@ def _kernel_cores(kernel: Kernel, cases: dict, outcome) -> Result:
 
 @obligation("CPU-IDENT", "cpu")
 def cpu_ident(spec: Spec, session: Session) -> list[Result]:
-    """MPIDRs are distinct; GICv2 CPU-interface numbers are distinct and in 0..7; GICv3 frames are findable."""
+    """MPIDRs are distinct; GICv2 CPU-interface numbers are distinct and in 0..7; GICv3 frames are findable.
+
+    Collisions are asked about only within groups of cpus that share the
+    value (cpus in different groups differ, so cannot collide); one batched
+    query decides every candidate pair and every per-cpu limit.
+    """
     cpus = spec.platform.cpus
-    results = _colliding(session, cpus, [c.mpidr for c in cpus], 64, "MPIDR", lambda c: hexaddr(c.mpidr))
     gic = spec.platform.gic
+    queries, makers = {}, {}
+
+    def collisions(field: str, values: list[int], show) -> None:
+        groups: dict[int, list[int]] = {}
+        for n, v in enumerate(values):
+            groups.setdefault(v, []).append(n)
+        for members in groups.values():
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    key = (field, a, b)
+                    queries[key] = (session.num(values[a], 64) == session.num(values[b], 64), {})
+                    makers[key] = lambda a=a, b=b: _collision(cpus[a], cpus[b], field, values[a], show)
+
+    collisions("MPIDR", [c.mpidr for c in cpus], lambda c: hexaddr(c.mpidr))
     if gic.version == 2:
-        numbers = [c.gic_cpu if c.gic_cpu is not None else 0 for c in cpus]
-        results += _colliding(session, cpus, numbers, 64, "CPU-interface number", lambda c: str(c.gic_cpu))
-        results += [r for c in cpus if (r := _gic_cpu_range(session, c)) is not None]
+        collisions("CPU-interface number", [c.gic_cpu if c.gic_cpu is not None else 0 for c in cpus], lambda c: str(c.gic_cpu))
+        for cpu in cpus:
+            value = session.num(cpu.gic_cpu if cpu.gic_cpu is not None else 0, 64)
+            queries[("range", cpu.name)] = (z3.UGT(value, session.num(7, 64)), {})
+            makers[("range", cpu.name)] = lambda cpu=cpu: _gic_cpu_range(cpu)
     elif gic.redistributors is not None:
-        results += [
-            r for n, c in enumerate(cpus) if (r := _redistributor_window(session, c, n, gic.redistributors.base, gic.redistributor_stride))
-        ]
+        base, stride = gic.redistributors.base, gic.redistributor_stride
+        for n, cpu in enumerate(cpus):
+            frame_end = session.num(base + (n + 1) * stride)
+            queries[("window", cpu.name)] = (z3.UGT(frame_end, session.num(base + GICR_WINDOW)), {})
+            makers[("window", cpu.name)] = lambda cpu=cpu, n=n: _redistributor_window(cpu, n, base, stride)
+    outcomes = session.check_each(queries, "CPU-IDENT")
+    results = []
+    for key in queries:
+        outcome = outcomes[key]
+        if outcome.status == "sat":
+            results.append(makers[key]())
+        elif outcome.status == "unknown":
+            results.append(unknown("CPU-IDENT", "all", spec.platform.span, outcome))
+            break
     if not results:
         results.append(proved("CPU-IDENT", "all", spec.platform.span, "every core is identified uniquely"))
     return results
 
 
-def _colliding(s: Session, cpus, values: list[int], bits: int, what: str, show) -> list[Result]:
-    if len(cpus) < 2:
-        return []
-    i, j, ordered = s.index_pair(len(cpus))
-    violation = s.all_of([ordered, s.lookup(i, values, bits) == s.lookup(j, values, bits)])
-    pairs, outcome = s.pairs(violation, i, j, f"CPU-IDENT distinct {what}")
-    results = []
-    for a_i, b_i in pairs:
-        a, b = cpus[a_i], cpus[b_i]
-        message = f"cpus {a.name}{at(a.span)} and {b.name}{at(b.span)} have the same {what} {show(a)}"
-        cex = {"cpus": [a.name, b.name], "field": what, "value": values[a_i]}
-        places = [Place(f"cpu {a.name}", a.span), Place(f"cpu {b.name}", b.span)]
-        expect = {"kind": "core-ident", "cpus": [a.name, b.name], "field": what}
-        results.append(failed("CPU-IDENT", f"{a.name},{b.name}", message, b.span, cex, places, [], expect))
-    if outcome.status == "unknown":
-        results.append(unknown("CPU-IDENT", "all", cpus[0].span, outcome))
-    return results
+def _collision(a: Cpu, b: Cpu, what: str, value: int, show) -> Result:
+    message = f"cpus {a.name}{at(a.span)} and {b.name}{at(b.span)} have the same {what} {show(a)}"
+    cex = {"cpus": [a.name, b.name], "field": what, "value": value}
+    places = [Place(f"cpu {a.name}", a.span), Place(f"cpu {b.name}", b.span)]
+    expect = {"kind": "core-ident", "cpus": [a.name, b.name], "field": what}
+    return failed("CPU-IDENT", f"{a.name},{b.name}", message, b.span, cex, places, [], expect)
 
 
-def _gic_cpu_range(s: Session, cpu: Cpu) -> Result | None:
-    value = s.num(cpu.gic_cpu if cpu.gic_cpu is not None else 0, 64)
-    outcome = s.check(z3.UGT(value, s.num(7, 64)), {}, f"CPU-IDENT gic_cpu {cpu.name}")
-    if outcome.status == "unsat":
-        return None
-    if outcome.status == "unknown":
-        return unknown("CPU-IDENT", cpu.name, cpu.span, outcome)
+def _gic_cpu_range(cpu: Cpu) -> Result:
     message = f"cpu {cpu.name}{at(cpu.span)} has CPU-interface number {cpu.gic_cpu}; a GICv2 has interfaces 0..7 only"
     cex = {"cpus": [cpu.name], "field": "CPU-interface number", "value": cpu.gic_cpu}
     expect = {"kind": "core-ident", "cpus": [cpu.name], "field": cex["field"]}
     return failed("CPU-IDENT", cpu.name, message, cpu.span, cex, [Place(f"cpu {cpu.name}", cpu.span)], [], expect)
 
 
-def _redistributor_window(s: Session, cpu: Cpu, index: int, base: int, stride: int) -> Result | None:
-    frame_end = s.num(base + (index + 1) * stride)
-    outcome = s.check(z3.UGT(frame_end, s.num(base + GICR_WINDOW)), {}, f"CPU-IDENT redistributor {cpu.name}")
-    if outcome.status == "unsat":
-        return None
-    if outcome.status == "unknown":
-        return unknown("CPU-IDENT", cpu.name, cpu.span, outcome)
+def _redistributor_window(cpu: Cpu, index: int, base: int, stride: int) -> Result:
     frame = base + index * stride
     message = (
         f"cpu {cpu.name}{at(cpu.span)} is core {index} in declaration order, so its redistributor frame is at "
