@@ -115,15 +115,22 @@ class MemoryMap:
         return tuple(o for o in self.owned if o.region.contains(address))
 
     def overlaps(self) -> tuple[Overlap, ...]:
-        """Every pair of conflicting regions that share addresses (lowest shared address)."""
+        """Every pair of conflicting regions that share addresses (lowest shared address).
+
+        A sweep in address order: each region is compared only with the
+        regions still open at its base, not with all others.
+        """
+        order = {id(o): n for n, o in enumerate(self.owned)}
         found = []
-        for i, first in enumerate(self.owned):
-            for second in self.owned[i + 1:]:
-                if frozenset({first.kind, second.kind}) not in CONFLICTING_KINDS or first.name == second.name:
-                    continue
-                low = max(first.region.base, second.region.base)
-                if low < min(first.region.end, second.region.end):
-                    found.append(Overlap(first, second, low))
+        active: list[Owned] = []
+        for current in sorted((o for o in self.owned if o.region.size > 0), key=lambda o: o.region.base):
+            active = [a for a in active if a.region.end > current.region.base]
+            for other in active:
+                first, second = sorted((other, current), key=lambda o: order[id(o)])
+                if frozenset({first.kind, second.kind}) in CONFLICTING_KINDS and first.name != second.name:
+                    found.append(Overlap(first, second, max(first.region.base, second.region.base)))
+            active.append(current)
+        found.sort(key=lambda ov: (order[id(ov.first)], order[id(ov.second)]))
         return tuple(found)
 
     # ------------------------------------------------------------ reachability
