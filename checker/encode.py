@@ -61,6 +61,8 @@ class Session:
         self._nums: dict[tuple[int, int], z3.BitVecRef] = {}
         self._sorts: dict[int, z3.BitVecSortRef] = {}
         self._true, self._false = z3.BoolVal(True, self.ctx), z3.BoolVal(False, self.ctx)
+        # Answers obligations of one family share (e.g. IPI-UNIQUE reuses IPI-TARGET's).
+        self.memo: dict[str, Any] = {}
         self.dump_dir = dump_dir
         self.cross_check = cross_check
         # (query label, z3's answer, cvc5's answer) for every definite disagreement.
