@@ -14,7 +14,7 @@ counterexamples as plain data.
 
 from checker.api import Loaded, check, check_path, load, load_and_check, load_text, machine
 from checker.catalogue import CATALOGUE, OBLIGATION_IDS
-from checker.check import Options
+from checker.prove import Options
 from checker.diagnostics import Diagnostic, render
 from checker.result import Place, Report, Result
 from checker.span import Span

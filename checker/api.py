@@ -15,7 +15,7 @@ import time
 from attrs import evolve, frozen
 
 from checker import load as loading
-from checker.check import Options, apply_waivers, run_obligations
+from checker.prove import Options, apply_waivers, run_obligations
 from checker.diagnostics import Diagnostic
 from checker.resolve import resolve
 from checker.result import Report

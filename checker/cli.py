@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from typing import TextIO
+
+from attrs import evolve
 
 from checker.catalogue import BY_ID, CATALOGUE, OBLIGATION_IDS
 from checker.diagnostics import did_you_mean
@@ -43,6 +46,7 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("--dump-smt", metavar="DIR", help="write every solver query as SMT-LIB 2, one .smt2 file each")
     p.add_argument("--cross-check", action="store_true", help="re-solve every query with cvc5 (pip install 'pcheck[cvc5]')")
     p.add_argument("--rlimit", type=int, metavar="N", help="z3 resource limit per query (reproducible, unlike --timeout)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="prove independent obligation families in N processes (default: one per core; small specs use one)")
     p.add_argument("--no-replay", action="store_true", help="do not confirm counterexamples on the model (debugging)")
     p.add_argument("-v", "--verbose", action="store_true", help="list every spec location of a counterexample")
     return p
@@ -81,7 +85,7 @@ def _write(text: str, path: str | None, stdout: TextIO) -> None:
 
 def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     from checker.api import load_and_check
-    from checker.check import Options
+    from checker.prove import Options
     from checker.report import FORMATS
 
     args = _check_parser().parse_args(list(argv))
@@ -89,6 +93,8 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.rlimit is not None and args.rlimit <= 0:
         raise UsageError("--rlimit must be a positive number")
+    if args.jobs is not None and args.jobs <= 0:
+        raise UsageError("-j must be a positive number of processes")
     if args.cross_check:
         from checker.crosscheck import available
 
@@ -101,8 +107,14 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         replay=not args.no_replay,
         cross_check=args.cross_check,
         rlimit=args.rlimit,
+        jobs=args.jobs,
     )
-    checked = [load_and_check(spec, options) for spec in args.specs]
+    checked = []
+    for spec in args.specs:
+        progress = _Progress(spec, stderr) if args.format == "text" and args.output is None and stderr.isatty() else None
+        checked.append(load_and_check(spec, evolve(options, progress=progress)))
+        if progress is not None:
+            progress.clear()
     reports = [report for _, report in checked]
     if args.format == "text":
         text = FORMATS["text"](reports, verbose=args.verbose)
@@ -116,6 +128,30 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         for path in write_all(reports, args.cex_dir, specs):
             stderr.write(f"wrote {path}\n")
     return _exit_status(reports)
+
+
+class _Progress:
+    """A progress line on a terminal, shown only once a spec has taken more than a second."""
+
+    DELAY = 1.0
+
+    def __init__(self, spec: str, stream: TextIO) -> None:
+        self.spec, self.stream = spec, stream
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, what: str) -> None:
+        if time.monotonic() - self.start < self.DELAY:
+            return
+        line = f"pcheck: {self.spec}: {what} ({time.monotonic() - self.start:.0f}s)"
+        self.stream.write("\r" + line[:100].ljust(100))
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 100 + "\r")
+            self.stream.flush()
 
 
 def run_list(stdout: TextIO) -> int:

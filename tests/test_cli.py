@@ -134,3 +134,37 @@ def test_report_golden(fmt, ext):
 def test_python_dash_m_entry_point():
     proc = subprocess.run([sys.executable, "-m", "checker", "list"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0 and "MEM-BOUNDS" in proc.stdout
+
+
+def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch):
+    import checker.cli as cli
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli._Progress, "DELAY", 0.0)
+    out, err = io.StringIO(), Tty()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        status = main([CLEAN], out, err)
+        assert "\rpcheck: specs/imx8mm-two-kernels.mk: MEM-BOUNDS" in err.getvalue()
+        assert "\r" not in out.getvalue()
+        # Never in machine-readable output, never when stderr is not a terminal.
+        out2, err2 = io.StringIO(), Tty()
+        main([CLEAN, "--format", "json"], out2, err2)
+        assert err2.getvalue() == ""
+    finally:
+        os.chdir(cwd)
+    assert status == 0
+
+
+def test_jobs_gives_the_same_results(monkeypatch):
+    import checker.prove as check
+
+    monkeypatch.setattr(check, "PARALLEL_FROM", 0)  # force workers even for a small spec
+    _, one, _ = run(FAILING, "--format", "json", "-j", "1")
+    _, two, _ = run(FAILING, "--format", "json", "-j", "2")
+    strip = lambda text: [(r["id"], r["subject"], r["status"], r["message"]) for r in json.loads(text)["results"]]  # noqa: E731
+    assert strip(one) == strip(two)

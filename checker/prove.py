@@ -1,0 +1,132 @@
+"""Run the obligations on a Spec: one solver session per family, waivers, stale waivers.
+
+This is the stage between a resolved Spec and a Report. It knows nothing of
+z3 beyond handing each obligation its `Session`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+
+from attrs import evolve, field, frozen
+
+from checker.catalogue import OBLIGATION_IDS
+from checker.diagnostics import Diagnostic, warning
+from checker.encode import Session
+from checker.obligations import registered
+from checker.result import FAILED, INTERNAL_ERROR, WAIVED, Result
+from checker.spec import Spec
+
+
+# Specs with fewer items (kernels, RAM slices, shared regions, channels,
+# devices) than this are checked in one process whatever `jobs` says.
+PARALLEL_FROM = 400
+
+
+@frozen
+class Options:
+    """How to check: which obligations, per-query timeout, where to dump SMT-LIB."""
+
+    only: tuple[str, ...] = ()
+    timeout: float | None = 30.0
+    dump_smt: str | None = None
+    replay: bool = True
+    cross_check: bool = False  # re-solve every query with cvc5
+    rlimit: int | None = None  # z3 resource limit per query (deterministic, unlike a timeout)
+    jobs: int | None = None  # worker processes for independent families; None: one per core
+    progress: Callable[[str], None] | None = field(default=None, eq=False)  # told each obligation as it starts
+
+
+def _selected(only: Iterable[str]) -> list:
+    wanted = set(only)
+    return [ob for ob in registered() if not wanted or ob.id in wanted]
+
+
+def _run_family(spec: Spec, ids: tuple[str, ...], options: Options) -> list[Result]:
+    """The obligations of one family, in catalogue order, sharing one solver session."""
+    session = None
+    results: list[Result] = []
+    for ob in _selected(ids):
+        if session is None:
+            session = Session(ob.family, options.timeout, options.dump_smt, options.cross_check, options.rlimit)
+        if options.progress is not None:
+            options.progress(ob.id)
+        start = time.perf_counter()
+        seen = len(session.disagreements)
+        try:
+            found = ob.check(spec, session)
+        except AssertionError as exc:  # an encoding invariant broke: a pcheck bug, not a verdict
+            found = [Result(ob.id, "all", INTERNAL_ERROR, f"internal error in {ob.id}: {exc}", spec.platform.span)]
+        found += [
+            Result(ob.id, label.partition(" ")[2] or "all", INTERNAL_ERROR,
+                   f"internal error: Z3 answered {mine} but cvc5 answered {theirs} on query '{label}'", spec.platform.span)
+            for label, mine, theirs in session.disagreements[seen:]
+        ]
+        share = (time.perf_counter() - start) / max(1, len(found))
+        results += [evolve(r, seconds=share) for r in found]
+    return results
+
+
+def _families(only: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    families: dict[str, list[str]] = {}
+    for ob in _selected(only):
+        families.setdefault(ob.family, []).append(ob.id)
+    return {f: tuple(ids) for f, ids in families.items()}
+
+
+def _size(spec: Spec) -> int:
+    return len(spec.kernels) + sum(len(k.ram) for k in spec.kernels) + len(spec.shared) + len(spec.channels) + len(spec.platform.devices)
+
+
+def run_obligations(spec: Spec, options: Options) -> list[Result]:
+    """Every selected obligation's results, in catalogue order, each timed.
+
+    Families are independent (each has its own z3 context), so with
+    `options.jobs` > 1 they run in parallel worker processes. Small specs
+    always run in this process: starting workers costs more than they save.
+    """
+    families = _families(options.only)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(families))
+    if jobs <= 1 or _size(spec) < PARALLEL_FROM:
+        by_family = {f: _run_family(spec, ids, options) for f, ids in families.items()}
+    else:
+        worker_options = evolve(options, progress=None)
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {f: pool.submit(_run_family, spec, ids, worker_options) for f, ids in families.items()}
+            by_family = {}
+            for f, future in futures.items():
+                if options.progress is not None:
+                    options.progress(f"{f} family")
+                by_family[f] = future.result()
+    order = {id_: n for n, id_ in enumerate(OBLIGATION_IDS)}
+    results = [r for rs in by_family.values() for r in rs]
+    return sorted(results, key=lambda r: order[r.id])  # stable: each obligation keeps its own order
+
+
+def apply_waivers(spec: Spec, results: list[Result]) -> tuple[list[Result], list[Diagnostic]]:
+    """Turn failures matched by an `allow` into WAIVED; report waivers that match nothing."""
+    used: set[int] = set()
+    out = []
+    for result in results:
+        match = None
+        if result.status == FAILED:
+            names = result.subject_names()
+            match = next(
+                (n for n, w in enumerate(spec.waivers) if w.obligation == result.id and w.subject in names), None
+            )
+        if match is None:
+            out.append(result)
+            continue
+        used.add(match)
+        out.append(evolve(result, status=WAIVED, waiver=spec.waivers[match].reason))
+    stale = [
+        warning("W001", f"`allow {w.obligation} for {w.subject}` matches no failure; remove it or fix its name", w.span)
+        for n, w in enumerate(spec.waivers)
+        if n not in used and (w.obligation in {r.id for r in results})
+    ]
+    return out, stale
