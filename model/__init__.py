@@ -15,6 +15,7 @@ from model.gicv2 import GicV2
 from model.gicv3 import GicV3, irouter_value, sgi1r_fields
 from model.kernel import KernelInstance, Signal
 from model.machine import Machine, make_gic, run_scenario, validate
+from model.monitors import static_violations
 from model.memory import MemoryMap, Owned, Route
 from model.mmio import Decoded, Register, RegisterMap
 from model.scenario import (STEP_TYPES, Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger,
@@ -37,7 +38,7 @@ __all__ = [
     "irouter_value", "sgi1r_fields", "sgir_from_target", "sgi1r_from_target", "sgi_target_for",
     "MemoryMap", "Owned", "Route",
     # kernels and machine
-    "KernelInstance", "Signal", "Machine", "run_scenario", "validate",
+    "KernelInstance", "Signal", "Machine", "run_scenario", "validate", "static_violations",
     # scenarios
     "Step", "Boot", "AcquireIrq", "ConfigureTrigger", "TriggerRead", "TriggerWrite", "RaiseSpi",
     "BindChannel", "BindSgi", "SendChannel", "SendSgi", "Deliver", "Access", "Mmio", "STEP_TYPES",

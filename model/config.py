@@ -138,7 +138,7 @@ class Channel:
     name: str
     sender: str
     receiver: str
-    receiver_core: str
+    receiver_core: str  # "" when the receiving kernel has no core
     sgi: int
     target: int
     mailbox: str | None = None

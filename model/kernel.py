@@ -54,8 +54,15 @@ class KernelInstance:
 
     @property
     def boot_core(self) -> str:
-        """The core the kernel boots on (its first)."""
-        return self.config.cores[0]
+        """The core the kernel boots on (its first; "" for a kernel without a core, which never boots)."""
+        return self.config.cores[0] if self.config.cores else ""
+
+    def runs_on(self, core: str) -> bool:
+        """Whether the kernel brings `core` up: every core of an smp build,
+        only the boot core otherwise (the elfloader starts further cores only
+        for SMP builds). A non-smp kernel given several cores (a CPU-EXCL
+        failure) never initialises the others' CPU interface/redistributor."""
+        return core == self.boot_core or (self.profile.smp and core in self.config.cores)
 
     # ------------------------------------------------------------ helpers
     def _refuse(self, invocation: str, error: str) -> bool:
@@ -86,6 +93,9 @@ class KernelInstance:
         the secondary cores. False when the kernel halted."""
         if self.booted or self.halted:
             return self._refuse("boot", "already booted" if self.booted else "kernel halted")
+        if not self.config.cores:
+            # A kernel with no core (a CPU-EXCL failure) is never started.
+            return self._refuse("boot", "the kernel has no core to boot on")
         try:
             self._boot_core(self.boot_core)
             for core in self.config.cores[1:] if self.profile.smp else ():
@@ -174,7 +184,9 @@ class KernelInstance:
             return False
         if not 0 <= sgi < 16:
             return self._refuse(invocation, "seL4_RangeError")
-        if core not in self.config.cores:
+        if not self.runs_on(core):
+            # Not one of its cores, or one a non-smp build never brought up
+            # (the model used to crash here with a KeyError on the latter).
             return self._refuse(invocation, "seL4_InvalidArgument")
         if (core, sgi) in self.handlers or (core, sgi) in self.reserved:
             return self._refuse(invocation, "seL4_RevokeFirst")
@@ -246,7 +258,7 @@ class KernelInstance:
         """Take every interrupt the core can take now (handleInterrupt, then
         the user-level IRQHandler_Ack that unmasks signalled lines)."""
         taken: list[Delivery] = []
-        if not self.booted or core not in self.config.cores:
+        if not self.booted or not self.runs_on(core):
             return taken
         self.port.activity = "interrupt"
         for _ in range(limit):

@@ -40,15 +40,14 @@ def validate(config: MachineConfig) -> None:
         problems += [f"kernel {kernel.name}: no device {d}" for d in kernel.devices if d not in devices]
         problems += [f"kernel {kernel.name}: route to {c}, not one of its cores"
                      for _, c in kernel.routes if c not in kernel.cores]
-        if not kernel.cores:
-            problems.append(f"kernel {kernel.name} has no core")
     for shared in config.shared:
         problems += [f"shared {shared.name}: no kernel {k}" for k, _ in shared.access if k not in kernels]
     for channel in config.channels:
         for name in (channel.sender, channel.receiver):
             if name not in kernels:
                 problems.append(f"channel {channel.name}: no kernel {name}")
-        if channel.receiver_core not in cores:
+        # "" stands for a receiver without any core: every send to it is misdelivered.
+        if channel.receiver_core and channel.receiver_core not in cores:
             problems.append(f"channel {channel.name}: no core {channel.receiver_core}")
     if problems:
         raise ConfigError("; ".join(problems))

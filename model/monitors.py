@@ -21,7 +21,7 @@ from model.trace import Delivery, Event, MemAccess, Refusal, RegAccess, SgiLost,
 if TYPE_CHECKING:
     from model.machine import Machine
 
-__all__ = ["MonitorState", "MONITORS", "construction_violations"]
+__all__ = ["MonitorState", "MONITORS", "construction_violations", "static_violations"]
 
 
 class MonitorState:
@@ -58,6 +58,17 @@ def construction_violations(machine: "Machine") -> list[Violation]:
         key = ("memory-overlap", overlap.first.name, overlap.second.name)
         if machine.monitor.once(key):
             found.append(_overlap_violation(-1, overlap.first, overlap.second, overlap.address))
+    return found
+
+
+def static_violations(config) -> list[Violation]:
+    """The construction checks of a configuration without building a machine:
+    for configurations the GIC model cannot be built from (e.g. a GICv2 CPU
+    interface number beyond 7), whose static problems must still be shown."""
+    from model.memory import MemoryMap
+
+    found = layout_violations(config)
+    found += [_overlap_violation(-1, o.first, o.second, o.address) for o in MemoryMap(config).overlaps()]
     return found
 
 
@@ -131,7 +142,11 @@ def _routing(machine, intid: int, owner) -> tuple[str, int, bool]:
     """(register, value, routed only to the owner's cores?) for an SPI."""
     gic = machine.gic
     if isinstance(gic, GicV2):
-        mask = sum(1 << gic.interface_of(c) for c in owner.cores)
+        # OR, not sum: two cores sharing one CPU interface (a CPU-IDENT failure) used to add
+        # up to a carry into the next interface's bit.
+        mask = 0
+        for c in owner.cores:
+            mask |= 1 << gic.interface_of(c)
         byte = gic.target_byte(intid)
         return f"GICD_ITARGETSR[{intid // 4}]+{intid % 4}", byte, bool(byte) and not byte & ~mask
     assert isinstance(gic, GicV3)

@@ -44,8 +44,9 @@ class BootOrder:
             self.pos = {k.name: s.int_num(fixed[k.name]) for k in self.kernels}
         else:
             self.pos = {k.name: s.int_var(f"pos_{k.name}") for k in self.kernels}
-        self.initialisers = [k for k in self.kernels if k.profile.dist_init in ("always", "first")]
-        self.first, first_def = self._earliest("first_kernel", list(self.kernels))
+        self.initialisers = [k for k in self.kernels if k.profile.dist_init in ("always", "first") and k.cores]
+        # Kernels without a core never boot: the first to boot is the first of the others.
+        self.first, first_def = self._earliest("first_kernel", [k for k in self.kernels if k.cores])
         self.earliest, earliest_def = self._earliest("first_initialiser", self.initialisers)
         # Per-kernel facts as functions of a kernel index, so that a query can
         # say "some kernel K with ..." through a fresh index in constant size.
@@ -122,12 +123,15 @@ class BootOrder:
 
     # ---------------------------------------------------------------- behaviour
     def may_initialise(self, k: Kernel) -> bool:
-        """Whether some boot order has k reset the distributor (decided from its profile alone)."""
+        """Whether some boot order has k reset the distributor (decided from its profile alone).
+
+        A kernel without a core (a CPU-EXCL failure) never boots, so never writes the distributor.
+        """
         mode = k.profile.dist_init
-        return mode == "always" or (mode == "first" and not self.spec.loader_gic_init)
+        return bool(k.cores) and (mode == "always" or (mode == "first" and not self.spec.loader_gic_init))
 
     def may_disable(self, k: Kernel) -> bool:
-        return k.profile.boot_mask == "all" or self.may_initialise(k)
+        return bool(k.cores) and (k.profile.boot_mask == "all" or self.may_initialise(k))
 
     def initialises(self, k: Kernel) -> z3.BoolRef:
         """k's boot resets the distributor."""
@@ -136,6 +140,8 @@ class BootOrder:
         return self._initialises[k.name]
 
     def _initialises_term(self, k: Kernel) -> z3.BoolRef:
+        if not k.cores:
+            return self.s.false()
         mode = k.profile.dist_init
         if mode == "always":
             return self.s.true()
@@ -146,7 +152,7 @@ class BootOrder:
 
     def disables_spis(self, k: Kernel) -> z3.BoolRef:
         """k's boot disables SPIs it does not own (a reset, or masking every line)."""
-        if k.profile.boot_mask == "all":
+        if k.profile.boot_mask == "all" and k.cores:
             return self.s.true()
         return self.initialises(k)
 
@@ -168,7 +174,8 @@ def boot_initialises(spec: Spec, order: list[str]) -> dict[str, bool]:
     done = spec.loader_gic_init
     result = {}
     for name in order:
-        mode = spec.kernel(name).profile.dist_init
-        result[name] = mode == "always" or (mode == "first" and not done)
+        kernel = spec.kernel(name)
+        mode = kernel.profile.dist_init
+        result[name] = bool(kernel.cores) and (mode == "always" or (mode == "first" and not done))
         done = done or result[name]
     return result

@@ -58,10 +58,10 @@ def gic_init(spec: Spec, session: Session) -> list[Result]:
         ),
         "uninitialised": z3.And(
             z3.Not(loader),
-            s.any_of(order.boots_before_initialiser(k) for k in spec.kernels if k.profile.dist_init == "never"),
+            s.any_of(order.boots_before_initialiser(k) for k in spec.kernels if k.profile.dist_init == "never" and k.cores),
         ),
         "twice": count >= 2,
-        "never": count == 0,
+        "never": z3.And(count == 0, z3.BoolVal(any(k.cores for k in spec.kernels), s.ctx)),
     }
     violation = z3.And(order.constraint, s.any_of(cases.values()))
     outcome = s.check(violation, {**order.reads(), **cases}, "GIC-INIT")

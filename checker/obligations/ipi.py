@@ -275,7 +275,8 @@ def _arrivals(spec: Spec, s: Session) -> tuple[list[tuple[int, str]], Outcome | 
     with s.assuming(cores.facts):
         outcomes = target_outcomes(spec, s, cores)
         for n, c in enumerate(spec.channels):
-            if not (c.sender.profile.sgi_signal and 0 <= c.sgi <= 15):
+            # A sender that cannot send (no SGISignal, no core to run on) delivers nothing.
+            if not (c.sender.profile.sgi_signal and c.sender.cores and 0 <= c.sgi <= 15):
                 continue
             _, outcome = outcomes[c.name]
             if outcome.status == "unsat":
@@ -332,7 +333,11 @@ def _collide(s: Session, a: Channel, b: Channel) -> z3.BoolRef:
     not the same mailbox, or the same tag in it."""
     tag = lambda c: s.num(c.tag if c.tag is not None else 0, 64)  # noqa: E731
     same_mailbox = a.mailbox is not None and b.mailbox is not None and a.mailbox.name == b.mailbox.name
-    return z3.Not(z3.And(z3.BoolVal(same_mailbox, s.ctx), tag(a) != tag(b)))
+    # A channel built without a tag (the API allows it; `.mk` always writes one) carries nothing
+    # that tells it apart. It used to count as tag 0, so an untagged and a tag-2 channel passed
+    # (found by the differential test; the model already required both tags).
+    tagged = a.tag is not None and b.tag is not None
+    return z3.Not(z3.And(z3.BoolVal(same_mailbox and tagged, s.ctx), tag(a) != tag(b)))
 
 
 def _unique_failure(spec: Spec, a: Channel, b: Channel, core: str) -> Result:
