@@ -81,7 +81,9 @@ def _parser() -> Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         postlex=_KeywordBoundary(),
-        cache=False,
+        # Building the LALR tables takes longer than checking a typical spec:
+        # lark keeps them in a file in the temp directory, keyed by the grammar.
+        cache=True,
     )
 
 
