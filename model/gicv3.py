@@ -114,6 +114,11 @@ def sgi1r_fields(value: int) -> dict[str, int]:
     }
 
 
+def _vlpi_map(size: int) -> RegisterMap:
+    """The reserved (RAZ/WI) VLPI frames of a GICv4 redistributor, 64-bit words."""
+    return RegisterMap("GICR", size, (Register("GICR_VLPI_RES0", 0, size=8, count=size // 8, widths=DW, kind="ro"),))
+
+
 class GicV3(GicBase):
     """A GICv3 with one redistributor frame per core, in core order."""
 
@@ -146,9 +151,16 @@ class GicV3(GicBase):
             raise ConfigError(f"redistributor stride {config.redist_stride:#x} < {REDIST_MAP.size:#x}")
         count = min(len(cores), redist.size // config.redist_stride)
         for ci in range(count):
-            # Frames past the 128 KiB RD+SGI pair (GICv4 VLPI) are left unmapped.
             frames.append(Frame(redist.base + ci * config.redist_stride, REDIST_MAP, bank=ci,
                                 suffix=f"({cores[ci].name})"))
+            if config.redist_stride > REDIST_MAP.size:
+                # GICv4 (256 KiB stride): the VLPI frames after the RD+SGI pair are modelled as
+                # reserved, RAZ/WI. seL4's gicr_init steps 128 KiB through the window, so it reads
+                # "GICR_TYPER" at offset 8 of a VLPI frame (RES0: no affinity matches) and moves
+                # on; the model used to raise an MMIO error there and abort the boot.
+                frames.append(Frame(redist.base + ci * config.redist_stride + REDIST_MAP.size,
+                                    _vlpi_map(config.redist_stride - REDIST_MAP.size), bank=ci,
+                                    suffix=f"({cores[ci].name})"))
         return tuple(frames)
 
     def _handler_table(self):
@@ -175,6 +187,7 @@ class GicV3(GicBase):
             "GICR_CTLR": (lambda b, i: self.gicr_ctlr[b], lambda b, i, v, m: None),
             "GICR_IIDR": (lambda b, i: 0x0300043B, None),
             "GICR_TYPER": (lambda b, i: self._gicr_typer(b), None),
+            "GICR_VLPI_RES0": (lambda b, i: 0, None),
             "GICR_STATUSR": raz,
             "GICR_WAKER": (lambda b, i: self.waker[b], self._w_waker),
             "GICR_PIDR2": (lambda b, i: 0x3B, None),

@@ -94,7 +94,9 @@ def cores(config: MachineConfig) -> list[Violation]:
     found = []
     claims: dict[str, list[str]] = {}
     for kernel in config.kernels:
-        for core in kernel.cores:
+        # A core listed twice by one kernel (`cores c0, c0`, which resolve accepts) is still one
+        # claim: only two different kernels share a core (CPU-EXCL's reading).
+        for core in dict.fromkeys(kernel.cores):
             claims.setdefault(core, []).append(kernel.name)
         n = len(kernel.cores)
         problem = "none" if n == 0 else "several" if (n > 1 and not kernel.profile.smp) else "too-many" if n > MAX_SMP_CORES else None
@@ -128,7 +130,7 @@ def ownership(config: MachineConfig) -> list[Violation]:
     device_owners: dict[str, list[str]] = {}
     spi_owners: dict[int, list[str]] = {}
     for kernel in config.kernels:
-        for device in kernel.devices:
+        for device in dict.fromkeys(kernel.devices):  # listed twice by one kernel: one owner
             device_owners.setdefault(device, []).append(kernel.name)
         for intid in sorted({intid for intid, _ in kernel.spis}):
             spi_owners.setdefault(intid, []).append(kernel.name)

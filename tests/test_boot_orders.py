@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import checker
-from checker.replay import machine_config, run
+import model
+from checker.replay import machine_config
+from model.monitors import _routing
 from checker.spec import SEL4, SEL4_MK, SEL4_SMP, Cpu, Device, Gic, Irq, Kernel, Platform, Profile, Region, Spec
 
 PROFILES = [
@@ -71,16 +73,31 @@ def _startup(spec: Spec, order) -> list[dict]:
     return steps
 
 
+def _still_misrouted(machine: model.Machine, violation) -> bool:
+    """IRQ-ROUTE judges the state once every kernel has booted and acquired its SPIs; the
+    model's monitor reports a misrouting when it happens. The two differ only when a later
+    acquisition repairs it, which needs an SPI with two owners (IRQ-EXCL) whose final route
+    is a core both own (CPU-EXCL) or cannot be told apart from one (CPU-IDENT)."""
+    d = violation.details
+    if d["register"] is None:  # the kernel refused the acquisition: nothing repairs that
+        return True
+    owner = machine.config.kernel(d["owner"])
+    _, _, routed_ok = _routing(machine, d["intid"], owner)
+    return not (machine.gic.spi_enabled(d["intid"]) and routed_ok)
+
+
 def model_verdicts(spec: Spec) -> tuple[bool, set[int]]:
     """(GIC-INIT fails?, SPIs that IRQ-ROUTE fails) from booting every order on the model."""
     config = machine_config(spec)
     orders = [spec.boot_order] if spec.boot_order else itertools.permutations(spec.kernels)
     init_fails, misrouted = False, set()
     for order in orders:
-        outcome = run(config, _startup(spec, order))
+        machine = model.Machine(config)
+        outcome = machine.run(model.scenario_from_json(_startup(spec, order)))
         kinds = {v.kind for v in outcome.violations}
         init_fails |= bool(kinds & {"dist-clobber", "dist-init"})
-        misrouted |= {v.details["intid"] for v in outcome.violations if v.kind == "spi-misrouted"}
+        misrouted |= {v.details["intid"] for v in outcome.violations
+                      if v.kind == "spi-misrouted" and _still_misrouted(machine, v)}
     return init_fails, misrouted
 
 

@@ -178,15 +178,18 @@ def test_gicr_scan_finds_own_frame_by_affinity() -> None:
     assert scans[-1].value >> 32 == 0x100
 
 
-def test_gicr_scan_on_vlpi_stride_touches_unmapped_space() -> None:
+def test_gicr_scan_on_vlpi_stride_reads_res0_and_finds_its_frame() -> None:
+    # GICv4 256 KiB stride: seL4 steps 128 KiB, so it reads offset 8 of a VLPI frame, which is
+    # reserved (RAZ): no affinity matches there and the scan goes on to the core's own frame.
+    # (The model used to leave VLPI frames unmapped and abort the boot on that read.)
     config = machine_config(3, SEL4)
     gic = attrs.evolve(config.gic, redistributors=Region("gicr", 0x3888_0000, 4 * 0x40000),
                        redist_stride=0x40000)
     machine = Machine(attrs.evolve(config, gic=gic))
     run = machine.run((Boot("k1"),))
-    errors = [e for e in run.trace if isinstance(e, ErrorEvent)]
-    assert errors and "no GIC frame" in errors[0].message
-    assert not machine.kernels["k1"].booted
+    assert not [e for e in run.trace if isinstance(e, ErrorEvent)]
+    assert machine.kernels["k1"].booted
+    assert any(isinstance(e, RegAccess) and e.register.startswith("GICR_VLPI_RES0") for e in run.trace)
 
 
 def test_smp_v2_routes_by_logical_index() -> None:

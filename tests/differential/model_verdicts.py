@@ -1,0 +1,327 @@
+"""Every obligation's verdict from the reference model alone, by brute force.
+
+Nothing here asks the solver or reads checker/obligations: a verdict is the
+set of failing subjects, named as the checker names them (a region, a
+kernel, a cpu, `spi N`, a channel, or a frozenset for a pair), or None when
+the model cannot decide on this spec (e.g. a GICv2 CPU interface above 7,
+with which the model's GIC cannot even be built; then only the layout
+checks run).
+
+* Layout obligations (MEM-BOUNDS, MEM-ALIGN, MEM-DISJOINT, CPU-EXCL,
+  CPU-IDENT, DEV-EXCL, IRQ-EXCL, IRQ-RANGE): the violations a Machine finds
+  when it is built (step -1).
+* MEM-EXPOSE: every boundary probe, see `expose_verdict`.
+* GIC-INIT, IRQ-ROUTE: every boot order (tests/test_boot_orders.py), judged
+  on the final state; undecided when some core's redistributor lies outside
+  seL4's search window (its kernel halts, which the encoding does not model).
+* IRQ-TRIGGER: every interleaving of two setIRQTrigger read-modify-writes,
+  for every pair of run-time configured SPIs of two kernels.
+* IPI-RANGE / IPI-CAP / IPI-MAILBOX: each channel alone on a fresh machine
+  (boot both ends, bind, send), plus the layout's mailbox-exposed.
+  IPI-TARGET: the same send; when it is refused for want of a capability or
+  an SGI number, again with a sender that can send (the target's reach is
+  what is judged). IPI-UNIQUE: every pair of channels sent on one machine
+  where every kernel has booted, the loader has enabled the distributor and
+  every core listens for both SGIs, then delivered.
+* Undecided (None): a kernel involved never comes up (no core, or halted).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+import attrs
+import model
+from model.memory import MemoryMap
+from model.scenario import BindChannel, BindSgi, Boot, Deliver, SendChannel, TriggerRead, TriggerWrite
+from model.trace import ErrorEvent, Violation
+
+from checker.replay import machine_config
+from checker.spec import Spec, spi_subject
+
+# tests/ is on sys.path (pytest's rootdir-relative import of this package); the
+# boot-order brute force lives there and is shared, not duplicated.
+from test_boot_orders import model_verdicts as boot_orders  # noqa: E402
+
+U66 = 1 << 66  # the solver's address space (checker/encode.py ADDR_BITS)
+
+Verdicts = dict[str, "set | None"]
+
+
+# ---------------------------------------------------------------- layout
+
+
+def construction(config: model.MachineConfig) -> tuple[list[Violation], model.Machine | None]:
+    """The violations found when the machine is built, and the machine (None if the GIC cannot be built)."""
+    try:
+        machine = model.Machine(config)
+    except model.ConfigError:
+        # e.g. a GICv2 CPU interface > 7: the layout checks still apply.
+        return model.static_violations(config), None
+    return [v for v in machine.violations if v.step == -1], machine
+
+
+def layout_verdicts(violations: Iterable[Violation]) -> Verdicts:
+    out: Verdicts = {k: set() for k in ("MEM-BOUNDS", "MEM-ALIGN", "MEM-DISJOINT", "CPU-EXCL", "CPU-IDENT",
+                                         "DEV-EXCL", "IRQ-EXCL", "IRQ-RANGE")}
+    for v in violations:
+        d = v.details
+        if v.kind == "region-out-of-bounds":
+            out["MEM-BOUNDS"].add(d["region"])
+        elif v.kind == "region-misaligned":
+            out["MEM-ALIGN"].add(d["region"])
+        elif v.kind == "memory-overlap":
+            out["MEM-DISJOINT"].add(frozenset(d["regions"]))
+        elif v.kind == "core-shared":
+            out["CPU-EXCL"].add(d["cpu"])
+        elif v.kind == "kernel-cores":
+            out["CPU-EXCL"].add(d["kernel"])
+        elif v.kind == "core-ident":
+            out["CPU-IDENT"].add(frozenset(d["cpus"]))
+        elif v.kind == "device-shared":
+            out["DEV-EXCL"].add(d["device"])
+        elif v.kind == "spi-shared":
+            out["IRQ-EXCL"].add(spi_subject(d["intid"]))
+        elif v.kind == "spi-range":
+            out["IRQ-RANGE"].add(spi_subject(d["intid"]))
+    return out
+
+
+# ---------------------------------------------------------------- MEM-EXPOSE
+
+
+def probes(config: model.MachineConfig, memory: MemoryMap) -> set[int]:
+    """Every region and route boundary, its neighbours, and the page boundaries around them."""
+    page = config.page
+    edges = {0, 1 << config.paddr_bits}
+    for owned in memory.owned:
+        edges |= {owned.region.base, owned.region.end}
+    for kernel in config.kernels:
+        for route in memory.routes(kernel.name):
+            edges |= {route.base, route.end}
+    points = set()
+    for e in edges:
+        for p in (e - 1, e, e + 1, e - e % page, e - e % page - 1, -(-e // page) * page, -(-e // page) * page - 1):
+            if 0 <= p < U66:
+                points.add(p)
+    return points
+
+
+def expose_verdict(config: model.MachineConfig) -> set[str]:
+    """Kernels that can reach (read) an address that is not theirs to reach.
+
+    Why boundary probes suffice: what a kernel reaches (MemoryMap.routes: RAM
+    untypeds, shared mappings, device pages, device untypeds) is a finite
+    union of intervals, and so is what is foreign to it (other kernels' RAM
+    and devices, shared regions that do not list it). If some address x is
+    in both, x is in one route interval [a, b) and one foreign interval
+    [c, d), and then max(a, c) is in both too. Every interval start is a
+    region base, a route start (a region base, a device's base rounded down
+    to its page, or the end of a RAM slice / GIC frame where a device
+    untyped resumes) or 0, all of which are probed. The neighbouring points
+    and page boundaries are probed as well, for good measure.
+    """
+    memory = MemoryMap(config)
+    points = sorted(probes(config, memory))
+    failing = set()
+    for kernel in config.kernels:
+        for address in points:
+            if memory.can_reach(kernel.name, address) and memory.exposure(kernel.name, address):
+                failing.add(kernel.name)
+                break
+    return failing
+
+
+# ---------------------------------------------------------------- running
+
+
+def _run(config: model.MachineConfig, steps) -> model.Machine:
+    """Run steps on a fresh machine. A model error (an MMIO access the model cannot decode,
+    say) is a bug in the model, not a verdict: it fails the test."""
+    machine = model.Machine(config)
+    machine.run(tuple(steps))
+    errors = [e.message for e in machine.trace if isinstance(e, ErrorEvent)]
+    assert not errors, f"the model failed to run {list(steps)}: {errors}"
+    return machine
+
+
+def _halted(machine: model.Machine, names: Iterable[str] | None = None) -> bool:
+    """Some kernel (of `names`, default all) did not come up: it halted at boot (no
+    redistributor found) or has no core to boot on. CPU-IDENT or CPU-EXCL fails then, and a
+    kernel that never runs can neither race, send nor receive: the verdict is undecided."""
+    kernels = machine.kernels.values() if names is None else [machine.kernels[n] for n in names]
+    return any(not k.booted for k in kernels)
+
+
+# ---------------------------------------------------------------- IRQ-TRIGGER
+
+def _interleavings() -> list[tuple[tuple[str, str], ...]]:
+    """Each kernel's setIRQTrigger is a read (R) then a write (W): the 6 interleavings of two."""
+    out = []
+    for who in sorted(set(itertools.permutations("aabb"))):
+        seen: dict[str, int] = {}
+        steps = []
+        for w in who:
+            steps.append((w, "R" if seen.get(w, 0) == 0 else "W"))
+            seen[w] = seen.get(w, 0) + 1
+        out.append(tuple(steps))
+    return out
+
+
+INTERLEAVINGS = _interleavings()
+assert len(INTERLEAVINGS) == 6
+
+
+def trigger_verdict(config: model.MachineConfig) -> set | None:
+    """Kernel pairs for which some interleaving of two run-time trigger configurations loses one."""
+    entries = [(k.name, intid) for k in config.kernels if k.profile.trigger_config == "runtime"
+               for intid, trigger in dict.fromkeys(k.spis) if trigger is not None]
+    failing: set = set()
+    for (ka, ia), (kb, ib) in itertools.combinations(entries, 2):
+        pair = frozenset({ka, kb})
+        if ka == kb or pair in failing:
+            continue
+        for interleaving in INTERLEAVINGS:
+            steps = [Boot(ka), Boot(kb)]
+            for who, op in interleaving:
+                kernel, intid = (ka, ia) if who == "a" else (kb, ib)
+                steps.append(TriggerRead(kernel, intid) if op == "R" else TriggerWrite(kernel, intid))
+            machine = _run(config, steps)
+            if _halted(machine, (ka, kb)):
+                return None
+            # Only the pair's own configurations: a loader-configured trigger of a third kernel
+            # wiped by a booting kernel's dist_init is GIC-INIT's business, not a race.
+            if any(v.kind == "trigger-lost" and v.details["kernel"] in (ka, kb) for v in machine.violations):
+                failing.add(pair)
+                break
+    return failing
+
+
+# ---------------------------------------------------------------- IPI
+
+
+def ipi_verdicts(config: model.MachineConfig, layout: Iterable[Violation]) -> Verdicts:
+    """IPI-RANGE, IPI-CAP, IPI-TARGET, IPI-MAILBOX per channel; IPI-UNIQUE per pair."""
+    ids = ("IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE")
+    out: Verdicts = {k: set() for k in ids}
+    exposed = {v.details["mailbox"] for v in layout if v.kind == "mailbox-exposed"}
+    for ch in config.channels:
+        if ch.mailbox in exposed:
+            out["IPI-MAILBOX"].add(ch.name)
+        ends = list(dict.fromkeys([ch.receiver, ch.sender]))
+        steps = [Boot(k) for k in ends] + [BindChannel(ch.name), SendChannel(ch.name)]
+        machine = _run(config, steps)
+        if _halted(machine, ends):
+            return {k: None for k in ids}
+        refused_send = None
+        for v in machine.violations:
+            d = v.details
+            if v.kind == "sgi-unbound":
+                # Bound on a fresh machine: the SGI number (range, smp-reserved) is refused, or the
+                # receiving core is one a non-smp receiver never brought up (a CPU-EXCL failure).
+                if "RangeError" in d["reason"] or "RevokeFirst" in d["reason"]:
+                    out["IPI-RANGE"].add(ch.name)
+                else:
+                    return {k: None for k in ids}
+            elif v.kind == "sgi-misdelivered":
+                refused = d["refused"]
+                if refused is None:
+                    out["IPI-TARGET"].add(ch.name)
+                elif "IllegalOperation" in refused:
+                    out["IPI-CAP"].add(ch.name)
+                    refused_send = refused
+                elif "RangeError" in refused:
+                    out["IPI-RANGE"].add(ch.name)
+                    refused_send = refused
+                elif "InvalidArgument" in refused:  # GICv2 target > 7: the target names no interface
+                    out["IPI-TARGET"].add(ch.name)
+                else:
+                    raise AssertionError(f"unexpected refusal {refused}")
+            elif v.kind == "mailbox-access":
+                out["IPI-MAILBOX"].add(ch.name)
+        if refused_send is not None:
+            # Where would the target go if the sender could send this SGI at all?
+            if _capable_send_misdelivers(config, ch):
+                out["IPI-TARGET"].add(ch.name)
+    out["IPI-UNIQUE"] = unique_verdict(config)
+    return out
+
+
+def _capable(config: model.MachineConfig, ch: model.Channel) -> model.MachineConfig:
+    """The configuration with the channel's sender able to send and its SGI in 0..15."""
+    kernels = tuple(attrs.evolve(k, profile=attrs.evolve(k.profile, sgi_signal=True)) if k.name == ch.sender else k
+                    for k in config.kernels)
+    channels = tuple(attrs.evolve(c, sgi=c.sgi & 0xF) if c.name == ch.name else c for c in config.channels)
+    return attrs.evolve(config, kernels=kernels, channels=channels)
+
+
+def _capable_send_misdelivers(config: model.MachineConfig, ch: model.Channel) -> bool:
+    capable = _capable(config, ch)
+    steps = [Boot(k) for k in dict.fromkeys([ch.receiver, ch.sender])] + [SendChannel(ch.name)]
+    machine = _run(capable, steps)
+    return any(v.kind == "sgi-misdelivered" for v in machine.violations)
+
+
+def unique_verdict(config: model.MachineConfig) -> set | None:
+    """Channel pairs that the receiver cannot tell apart: both sent on one fresh machine where
+    every kernel has booted and every core listens for both SGIs, then delivered."""
+    failing: set = set()
+    kernel_of = {core: k.name for k in config.kernels for core in k.cores}
+    # Arrival is a matter of targets, not of who initialises the GIC: with nobody to enable
+    # the distributor (a GIC-INIT failure) a GICv2 would forward no SGI at all, so the loader
+    # initialises it here.
+    config = attrs.evolve(config, loader_gic_init=True)
+    for a, b in itertools.combinations(config.channels, 2):
+        steps = [Boot(k.name) for k in config.kernels]
+        steps += [BindChannel(a.name), BindChannel(b.name)]
+        steps += [BindSgi(kernel_of[c.name], sgi, c.name) for c in config.cores if c.name in kernel_of
+                  for sgi in dict.fromkeys([a.sgi, b.sgi]) if 0 <= sgi < 16]
+        steps += [SendChannel(a.name), SendChannel(b.name), Deliver()]
+        machine = _run(config, steps)
+        if _halted(machine, {a.sender, a.receiver, b.sender, b.receiver}):
+            return None
+        if any(v.kind == "sgi-merged" and set(v.details["channels"]) == {a.name, b.name} for v in machine.violations):
+            failing.add(frozenset({a.name, b.name}))
+    return failing
+
+
+# ---------------------------------------------------------------- everything
+
+
+def boot_order_verdicts(spec: Spec) -> Verdicts:
+    """GIC-INIT and IRQ-ROUTE from tests/test_boot_orders.py (every boot order on the model)."""
+    init, misrouted = boot_orders(spec)
+    return {"GIC-INIT": {"system"} if init else set(), "IRQ-ROUTE": {spi_subject(i) for i in misrouted}}
+
+
+def model_verdicts(spec: Spec, only: Iterable[str] | None = None) -> Verdicts:
+    """Every obligation's model verdict (those in `only`, when given)."""
+    wanted = set(only) if only else None
+    config = machine_config(spec)
+    layout, machine = construction(config)
+    out: Verdicts = {}
+    out.update(layout_verdicts(layout))
+    if not wanted or "MEM-EXPOSE" in wanted:
+        out["MEM-EXPOSE"] = expose_verdict(config)
+    dynamic = {"GIC-INIT", "IRQ-ROUTE", "IRQ-TRIGGER", "IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE"}
+    if machine is None:
+        # The GIC cannot be built: nothing can run. IPI-MAILBOX's outsider half is still layout.
+        out.update({k: None for k in dynamic})
+        return _only(out, wanted)
+    lost_redistributor = any(v.kind == "core-ident" and v.details["field"] == "redistributor frame" for v in layout)
+    if (not wanted or wanted & {"GIC-INIT", "IRQ-ROUTE"}) and not lost_redistributor:
+        # A core whose redistributor seL4 cannot find (CPU-IDENT) halts its kernel at boot,
+        # which the boot-order encoding does not model: compared only when every core has one.
+        out.update(boot_order_verdicts(spec))
+    else:
+        out.update({"GIC-INIT": None, "IRQ-ROUTE": None})
+    if not wanted or "IRQ-TRIGGER" in wanted:
+        out["IRQ-TRIGGER"] = trigger_verdict(config)
+    if not wanted or wanted & {"IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE"}:
+        out.update(ipi_verdicts(config, layout))
+    return _only(out, wanted)
+
+
+def _only(out: Verdicts, wanted: set | None) -> Verdicts:
+    return {k: v for k, v in out.items() if not wanted or k in wanted}
