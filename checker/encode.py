@@ -215,23 +215,6 @@ class Session:
                 found[k] = Outcome("sat", {name: _value(model, term) for name, term in reads.items()})
         return found
 
-    def pairs(self, violation: z3.BoolRef, i, j, label: str, cap: int = 256) -> tuple[list[tuple[int, int]], Outcome]:
-        """Every (i, j) satisfying `violation`, each found pair blocked in turn.
-
-        Returns the pairs and the final outcome: unsat when the list is complete,
-        unknown when the solver gave up (the caller must not call that a proof).
-        """
-        found: list[tuple[int, int]] = []
-        blocked = [violation]
-        while len(found) < cap:
-            outcome = self.check(self.all_of(blocked), {"i": i, "j": j}, label)
-            if outcome.status != "sat":
-                return found, outcome
-            pair = (outcome.values["i"], outcome.values["j"])
-            found.append(pair)
-            blocked.append(z3.Not(z3.And(i == pair[0], j == pair[1])))
-        return found, Outcome("unsat", {})
-
     def _second_opinion(self, label: str, mine: str) -> None:
         from checker.crosscheck import cvc5_answer
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from attrs import frozen
 
-from checker.spec import Kernel, Region, Spec
+from checker.spec import Region, Spec
 
 RAM = "ram"  # a kernel's RAM slice
 SHARED = "shared"
@@ -74,10 +74,6 @@ def overlapping_pairs(regions: Sequence[Owned]) -> list[tuple[Owned, Owned]]:
             pairs.append((first, second))
         active.append(current)
     return sorted(pairs, key=lambda p: (p[0].order, p[1].order))
-
-
-def kernel_of(spec: Spec, name: str) -> Kernel:
-    return spec.kernel(name)
 
 
 def gaps(excluded: Iterable[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
