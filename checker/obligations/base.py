@@ -107,7 +107,3 @@ def failed(
 def unknown(id_: str, subject: str, location: Span | None, outcome: Outcome) -> Result:
     reason = outcome.reason or "no reason given"
     return Result(id_, subject, UNKNOWN, f"the solver could not decide ({reason}); this is not a proof", location)
-
-
-def spec_location(spec: Spec) -> Span | None:
-    return spec.platform.span

@@ -191,7 +191,7 @@ def reached_cores(spec: Spec, s: Session, cores: _CoreTables, c: Channel) -> tup
         blocked.append(k != s.num(outcome.values["core"], 16))
 
 
-def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tuple[_Encoding, Outcome]]:
+def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tuple[_Encoding | None, Outcome]]:
     """Per channel: does its write miss the receiving core or reach another one? (inside `cores.facts`)
 
     Which cores a write reaches depends only on the raw target (not on the
@@ -206,9 +206,9 @@ def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tup
     for c in spec.channels:
         receiver = c.receiving_core
         target = _channel_target(spec, c)
-        enc = _Encoding(s, spec, cores, c.sgi, target)
         key = (target, receiver.name if receiver else None)
         if key not in answers:
+            enc = _Encoding(s, spec, cores, c.sgi, target)
             k, in_range = cores.core_var("core")
             index = cores.names.index(receiver.name) if receiver is not None else -1
             is_receiver = k == s.num(index & 0xFFFF, 16)
@@ -216,8 +216,10 @@ def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tup
             violation = z3.Or(z3.BoolVal(receiver is None, s.ctx), wrong)
             answers[key] = s.check(violation, {"value": enc.value, "valid": enc.valid}, f"IPI-TARGET {c.name}")
         outcome = answers[key]
+        enc = None
         if outcome.status == "sat":
-            # The register value also holds the channel's own SGI number.
+            # Only a failure needs this channel's own write: its value also holds the channel's SGI number.
+            enc = _Encoding(s, spec, cores, c.sgi, target)
             outcome = Outcome("sat", {"value": z3.simplify(enc.value).as_long(), "valid": outcome.values["valid"]})
         out[c.name] = (enc, outcome)
     s.memo["ipi-target"] = (spec, out)
