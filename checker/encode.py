@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 import z3
 from attrs import frozen
+from z3 import z3core
 
 ADDR_BITS = 66
 
@@ -103,17 +104,49 @@ class Session:
     def false(self) -> z3.BoolRef:
         return self._false
 
+    # The term builders below call z3's C API directly. z3's Python operators
+    # check and coerce every argument (about 20 us per term), which made term
+    # construction, not solving, the cost of large specs. Each result is wrapped
+    # in a z3 reference at once, as z3 may reclaim an unreferenced term on the
+    # next call. Sorts are still checked: z3 reports a mismatch as an error.
+    def _bool(self, ast: Any) -> z3.BoolRef:
+        return z3.BoolRef(ast, self.ctx)
+
+    def ult(self, a: z3.BitVecRef, b: z3.BitVecRef) -> z3.BoolRef:
+        """a < b, unsigned."""
+        return self._bool(z3core.Z3_mk_bvult(self.ctx.ref(), a.as_ast(), b.as_ast()))
+
+    def ule(self, a: z3.BitVecRef, b: z3.BitVecRef) -> z3.BoolRef:
+        """a <= b, unsigned."""
+        return self._bool(z3core.Z3_mk_bvule(self.ctx.ref(), a.as_ast(), b.as_ast()))
+
+    def urem(self, a: z3.BitVecRef, b: z3.BitVecRef) -> z3.BitVecRef:
+        """a mod b, unsigned."""
+        return z3.BitVecRef(z3core.Z3_mk_bvurem(self.ctx.ref(), a.as_ast(), b.as_ast()), self.ctx)
+
+    def eq(self, a: z3.ExprRef, b: z3.ExprRef) -> z3.BoolRef:
+        return self._bool(z3core.Z3_mk_eq(self.ctx.ref(), a.as_ast(), b.as_ast()))
+
+    def not_(self, a: z3.BoolRef) -> z3.BoolRef:
+        return self._bool(z3core.Z3_mk_not(self.ctx.ref(), a.as_ast()))
+
     def inside(self, x: z3.BitVecRef, base: int, size: int) -> z3.BoolRef:
         """x in [base, base + size), computed without wrap-around."""
-        return z3.And(z3.UGE(x, self.num(base)), z3.ULT(x, self.num(base + size)), self.ctx)
+        return self.all_of([self.ule(self.num(base), x), self.ult(x, self.num(base + size))])
 
     def any_of(self, terms: Iterable[z3.BoolRef]) -> z3.BoolRef:
-        terms = list(terms)
-        return z3.Or(terms, self.ctx) if terms else self.false()
+        return self._nary(z3core.Z3_mk_or, list(terms), self.false())
 
     def all_of(self, terms: Iterable[z3.BoolRef]) -> z3.BoolRef:
-        terms = list(terms)
-        return z3.And(terms, self.ctx) if terms else self.true()
+        return self._nary(z3core.Z3_mk_and, list(terms), self.true())
+
+    def _nary(self, make: Any, terms: list[z3.BoolRef], empty: z3.BoolRef) -> z3.BoolRef:
+        if not terms:
+            return empty
+        if len(terms) == 1:
+            return terms[0]
+        args = (z3.Ast * len(terms))(*[t.as_ast() for t in terms])
+        return self._bool(make(self.ctx.ref(), len(terms), args))
 
     def lookup(self, index: z3.BitVecRef, values: list[int], bits: int) -> z3.BitVecRef:
         """values[index] as a term: an if-then-else chain over a symbolic index."""

@@ -6,7 +6,8 @@ regions a model points at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Hashable, Iterable, Sequence
 
 from attrs import frozen
 
@@ -35,9 +36,12 @@ def all_regions(spec: Spec) -> list[Owned]:
     def add(region: Region, kind: str, owner: str | None) -> None:
         out.append(Owned(region, kind, owner, len(out)))
 
+    first_owner: dict[str, str] = {}
+    for kernel in spec.kernels:
+        for dev in kernel.devices:
+            first_owner.setdefault(dev.name, kernel.name)
     for dev in spec.platform.devices:
-        owners = [k.name for k in spec.kernels if dev in k.devices]
-        add(dev.region, DEVICE, owners[0] if owners else None)
+        add(dev.region, DEVICE, first_owner.get(dev.name))
     for frame in spec.platform.gic.frames:
         add(frame, GIC, None)
     for kernel in spec.kernels:
@@ -80,7 +84,7 @@ def gaps(excluded: Iterable[tuple[int, int]], limit: int) -> list[tuple[int, int
     """The parts of [0, limit) not covered by any of the `excluded` intervals."""
     result = []
     cursor = 0
-    for start, end in sorted(excluded):
+    for start, end in sorted(i for i in excluded if i[0] < i[1]):  # empty intervals exclude nothing
         if start > cursor:
             result.append((cursor, min(start, limit)))
         cursor = max(cursor, end)
@@ -89,3 +93,30 @@ def gaps(excluded: Iterable[tuple[int, int]], limit: int) -> list[tuple[int, int
     if cursor < limit:
         result.append((cursor, limit))
     return [(s, e) for s, e in result if s < e]
+
+
+def meeting_pairs(
+    lefts: Iterable[tuple[int, int, Hashable]], rights: Iterable[tuple[int, int, Hashable]]
+) -> list[tuple[Hashable, Hashable]]:
+    """Every (left, right) payload pair whose intervals [start, end) share an address.
+
+    A sweep in start order: an interval meets exactly the intervals of the
+    other side that started no later and have not ended when it starts. Each
+    side's active intervals sit in a heap by end, so the cost is
+    O(n log n + pairs) rather than one comparison per left-right pair.
+    """
+    events = [(start, end, 0, n, item) for n, (start, end, item) in enumerate(lefts) if start < end]
+    events += [(start, end, 1, n, item) for n, (start, end, item) in enumerate(rights) if start < end]
+    events.sort(key=lambda e: (e[0], e[2], e[3]))
+    active: tuple[dict, dict] = ({}, {})  # side -> {sequence number: item}
+    ends: tuple[list, list] = ([], [])  # side -> heap of (end, sequence number)
+    pairs: list[tuple[Hashable, Hashable]] = []
+    for start, end, side, n, item in events:
+        other = 1 - side
+        while ends[other] and ends[other][0][0] <= start:
+            del active[other][heapq.heappop(ends[other])[1]]
+        for met in active[other].values():
+            pairs.append((item, met) if side == 0 else (met, item))
+        active[side][n] = item
+        heapq.heappush(ends[side], (end, n))
+    return pairs

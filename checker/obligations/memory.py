@@ -15,7 +15,9 @@ import z3
 
 from checker.encode import Session
 from checker.obligations.base import failed, hexaddr, obligation, proved, region_words, size_words, unknown
-from checker.regions import RAM, SHARED, Owned, all_regions, gaps, overlapping_pairs, page_span, sorted_nonempty
+from checker.regions import (
+    RAM, SHARED, Owned, all_regions, gaps, meeting_pairs, overlapping_pairs, page_span, sorted_nonempty,
+)
 from checker.result import INTERNAL_ERROR, Place, Result
 from checker.spec import Kernel, Region, Spec
 
@@ -34,11 +36,11 @@ def _checked_witness(s: Session, violation, x, value: int) -> int:
 
 
 def _lt(s: Session, a: int, b: int) -> z3.BoolRef:
-    return z3.ULT(s.num(a), s.num(b))
+    return s.ult(s.num(a), s.num(b))
 
 
 def _le(s: Session, a: int, b: int) -> z3.BoolRef:
-    return z3.ULE(s.num(a), s.num(b))
+    return s.ule(s.num(a), s.num(b))
 
 
 # ------------------------------------------------------------------ MEM-BOUNDS
@@ -82,10 +84,10 @@ def _bounds_cases(spec: Spec, s: Session, owned: Owned, x: z3.BitVecRef) -> dict
         # With no bank holding all of r, the witness is the first address past every
         # bank that holds r's base (or r's base itself when none does).
         # Implications whose premise (the bank holds r's base) is false are true: left out.
-        past_base_banks = s.all_of(z3.UGE(x, s.num(b.end)) for b in banks if b.base <= r.base < b.end)
+        past_base_banks = s.all_of(s.ule(s.num(b.end), x) for b in banks if b.base <= r.base < b.end)
         holes = [h for h in spec.platform.reserved if _meets(h, r.base, r.end)]
         cases["reserved"] = s.all_of([in_r, s.any_of(s.inside(x, h.base, h.size) for h in holes)])
-        cases["outside"] = s.all_of([in_r, z3.Not(in_one_bank), past_base_banks])
+        cases["outside"] = s.all_of([in_r, s.not_(in_one_bank), past_base_banks])
     else:
         meeting = [b for b in banks if _meets(b, r.base, r.end)]
         cases["in-ram"] = s.all_of([in_r, s.any_of(s.inside(x, b.base, b.size) for b in meeting)])
@@ -153,9 +155,10 @@ def mem_align(spec: Spec, session: Session) -> list[Result]:
     queries = {}
     for owned in regions:
         r = owned.region
-        base_off = z3.URem(session.num(r.base), session.num(page))
-        size_off = z3.URem(session.num(r.size), session.num(page))
-        violation = z3.Or(base_off != session.num(0), size_off != session.num(0))
+        base_off = session.urem(session.num(r.base), session.num(page))
+        size_off = session.urem(session.num(r.size), session.num(page))
+        zero = session.num(0)
+        violation = session.any_of([session.not_(session.eq(base_off, zero)), session.not_(session.eq(size_off, zero))])
         queries[owned.order] = (violation, {"base": base_off, "size": size_off})
     outcomes = session.check_each(queries, "MEM-ALIGN")
     results = []
@@ -268,7 +271,7 @@ def reach_routes(spec: Spec, kernel: Kernel, s: Session, x: z3.BitVecRef) -> dic
         own = [s.inside(x, r.base, r.size) for r in kernel.ram]
         gic = [s.inside(x, f.base, f.size) for f in spec.platform.gic.frames]
         routes["device untyped"] = s.all_of(
-            [z3.ULT(x, s.num(1 << spec.platform.paddr_bits)), z3.Not(s.any_of(own + gic))]
+            [s.ult(x, s.num(1 << spec.platform.paddr_bits)), s.not_(s.any_of(own + gic))]
         )
     for dev in kernel.devices:
         start, end = page_span(dev.region, page)
@@ -279,16 +282,38 @@ def reach_routes(spec: Spec, kernel: Kernel, s: Session, x: z3.BitVecRef) -> dic
     return routes
 
 
-def _forbidden(spec: Spec, kernel: Kernel) -> list[tuple[Region, str]]:
-    """What `kernel` must not reach, with whose it is."""
-    out: list[tuple[Region, str]] = []
-    for other in spec.kernels:
-        if other.name == kernel.name:
-            continue
-        out += [(r, f"RAM of {other.name}") for r in other.ram]
-        out += [(d.region, f"device of {other.name}") for d in other.devices]
-    out += [(sh.region, "a shared region it is not listed on") for sh in spec.shared if sh.mode_of(kernel.name) is None]
+def _forbidden_entries(spec: Spec) -> list[tuple[Region, str, str | None, frozenset[str]]]:
+    """Every region some kernel must not reach: (region, whose, owning kernel, kernels listed on it).
+
+    A kernel's RAM and devices are forbidden to every other kernel; a shared
+    region (owner None) to every kernel not listed on it. The list order is the
+    order messages name them in: kernels in declaration order (RAM, then
+    devices), then shared regions.
+    """
+    out: list[tuple[Region, str, str | None, frozenset[str]]] = []
+    for owner in spec.kernels:
+        out += [(r, f"RAM of {owner.name}", owner.name, frozenset()) for r in owner.ram]
+        out += [(d.region, f"device of {owner.name}", owner.name, frozenset()) for d in owner.devices]
+    for sh in spec.shared:
+        out.append((sh.region, "a shared region it is not listed on", None, frozenset(a.kernel.name for a in sh.access)))
     return out
+
+
+def _reachable_forbidden(spec: Spec) -> dict[str, list[tuple[Region, str]]]:
+    """For each kernel, the regions it must not reach that meet its reach intervals, in message order.
+
+    One sweep over every kernel's reach intervals and every forbidden region
+    (`meeting_pairs`), instead of testing each kernel against each region.
+    """
+    entries = _forbidden_entries(spec)
+    reach = [(a, b, k.name) for k in spec.kernels for a, b in reach_intervals(spec, k)]
+    regions = [(r.base, r.end, n) for n, (r, _, _, _) in enumerate(entries)]
+    hits: dict[str, set[int]] = {k.name: set() for k in spec.kernels}
+    for name, n in meeting_pairs(reach, regions):
+        _, _, owner, listed = entries[n]
+        if (owner is not None and owner != name) or (owner is None and name not in listed):
+            hits[name].add(n)
+    return {name: [entries[n][:2] for n in sorted(found)] for name, found in hits.items()}
 
 
 def _route_extent(spec: Spec, kernel: Kernel, route: str, address: int) -> tuple[int, int]:
@@ -355,12 +380,11 @@ def mem_expose(spec: Spec, session: Session) -> list[Result]:
     meets few regions, and one that can reach everything fails on the first.
     """
     queries, facts = {}, {}
+    reachable_by = _reachable_forbidden(spec)
     for n, kernel in enumerate(spec.kernels):
         x = session.addr(f"x_{n}")
         routes = reach_routes(spec, kernel, session, x)
-        union = reach_intervals(spec, kernel)
-        starts = [a for a, _ in union]
-        reachable = [(r, w) for r, w in _forbidden(spec, kernel) if r.size > 0 and overlaps_any(union, starts, r.base, r.end)]
+        reachable = reachable_by[kernel.name]
         targets = session.any_of(session.inside(x, r.base, r.size) for r, _ in reachable[:EXPOSE_TERMS])
         violation = session.all_of([session.any_of(routes.values()), targets])
         queries[kernel.name] = (violation, {"x": x})
