@@ -47,7 +47,7 @@ def _cpu_owners(spec: Spec, cpu: Cpu, outcome) -> Result:
 
 def _core_cases(s: Session, kernel: Kernel) -> dict:
     n = s.num(len(kernel.cores), 16)
-    smp = z3.BoolVal(kernel.profile.smp, s.ctx)
+    smp = s.fact(kernel.profile.smp)
     return {
         "none": n == s.num(0, 16),
         "several": z3.And(z3.Not(smp), z3.UGT(n, s.num(1, 16))),

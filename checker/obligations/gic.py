@@ -45,7 +45,7 @@ def gic_init(spec: Spec, session: Session) -> list[Result]:
         return [proved("GIC-INIT", "system", spec.platform.span, "no kernel boots")]
     s = session
     order = BootOrder(s, spec)
-    loader = z3.BoolVal(spec.loader_gic_init, s.ctx)
+    loader = s.fact(spec.loader_gic_init)
     inits = [order.initialises(k) for k in spec.kernels if order.may_initialise(k)]
     # A chain of binary additions: SMT-LIB has no unary `+` (cvc5 rejects what z3.Sum prints for one term).
     count = z3.If(loader, s.int_num(1), s.int_num(0))
@@ -61,7 +61,7 @@ def gic_init(spec: Spec, session: Session) -> list[Result]:
             s.any_of(order.boots_before_initialiser(k) for k in spec.kernels if k.profile.dist_init == "never" and k.cores),
         ),
         "twice": count >= 2,
-        "never": z3.And(count == 0, z3.BoolVal(any(k.cores for k in spec.kernels), s.ctx)),
+        "never": z3.And(count == 0, s.fact(any(k.cores for k in spec.kernels))),
     }
     violation = z3.And(order.constraint, s.any_of(cases.values()))
     outcome = s.check(violation, {**order.reads(), **cases}, "GIC-INIT")
@@ -271,7 +271,7 @@ def _route_query(spec: Spec, s: Session, order: BootOrder, resets: _Resets, inti
             continue
         k, named = order.kernel_var(f"disabler_{n}")
         disablers.append(z3.And(named, order.disables_of(k), k != order.idx(o), order.before_index(order.idx(o), k)))
-    disabled = z3.Or(z3.BoolVal(not implemented, s.ctx), s.all_of(disablers))
+    disabled = z3.Or(s.fact(not implemented), s.all_of(disablers))
     acquisitions = [
         _Write("acquire", o, acquire_route_value(spec, o, intid)) for o in owners if acquire_route_value(spec, o, intid) is not None
     ]

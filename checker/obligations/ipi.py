@@ -43,10 +43,10 @@ def ipi_range(spec: Spec, session: Session) -> list[Result]:
     queries = {}
     for c in spec.channels:
         sgi = session.num(c.sgi, 64)
-        reserved = z3.And(
-            z3.BoolVal(c.receiver.profile.smp, session.ctx), session.any_of(sgi == session.num(r, 64) for r in SMP_RESERVED_SGIS)
+        reserved = session.all_of(
+            [session.fact(c.receiver.profile.smp), session.any_of(session.eq(sgi, session.num(r, 64)) for r in SMP_RESERVED_SGIS)]
         )
-        cases = {"range": z3.UGT(sgi, session.num(15, 64)), "reserved": reserved}
+        cases = {"range": session.ult(session.num(15, 64), sgi), "reserved": reserved}
         queries[c.name] = (session.any_of(cases.values()), cases)
     outcomes = session.check_each(queries, "IPI-RANGE")
     results = []
@@ -74,7 +74,7 @@ def ipi_range(spec: Spec, session: Session) -> list[Result]:
 @obligation("IPI-CAP", "ipi")
 def ipi_cap(spec: Spec, session: Session) -> list[Result]:
     """The sender's kernel lets user level send SGIs (seL4_IRQControl_IssueSGISignal, non-SMP builds)."""
-    queries = {c.name: (z3.Not(z3.BoolVal(c.sender.profile.sgi_signal, session.ctx)), {}) for c in spec.channels}
+    queries = {c.name: (session.fact(not c.sender.profile.sgi_signal), {}) for c in spec.channels}
     outcomes = session.check_each(queries, "IPI-CAP")
     results = []
     for c in spec.channels:
@@ -98,12 +98,7 @@ def ipi_cap(spec: Spec, session: Session) -> list[Result]:
 
 
 class _Encoding:
-    """The SGI register write for a raw target, and which core index it reaches, as terms.
-
-    Cores are a symbolic index into tables of their affinity fields (GICv3)
-    or CPU-interface numbers (GICv2), built once per session, so each
-    channel's query has constant size however many cores the platform has.
-    """
+    """The SGI register write for a raw target, and whether it reaches the core `cores.k`, as terms."""
 
     def __init__(self, s: Session, spec: Spec, cores: "_CoreTables", sgi: int, target: int) -> None:
         self.s, self.spec, self.cores = s, spec, cores
@@ -125,70 +120,78 @@ class _Encoding:
             self.valid = s.true()
             self.register = "ICC_SGI1R_EL1"
 
-    def reaches(self, k: z3.BitVecRef) -> z3.BoolRef:
-        """The write reaches core number k (an index into the platform's cpus)."""
+    def reaches(self) -> z3.BoolRef:
+        """The write reaches core number `cores.k` (an index into the platform's cpus)."""
         s, v, c = self.s, self.value, self.cores
         zero = s.num(0, 64)
         if self.spec.platform.gic.version == 2:
             # CPUTargetList [23:16]: the bit of the core's CPU interface (cores without one: no bit).
-            return z3.And(self.valid, v & c.target_list_bit(k) != zero)
+            return z3.And(self.valid, v & c.target_list_bit != zero)
         field = lambda hi, lo: z3.Extract(hi, lo, v)  # noqa: E731
         return z3.And(
-            field(55, 48) == c.aff3(k),
-            field(39, 32) == c.aff2(k),
-            field(23, 16) == c.aff1(k),
-            field(47, 44) == c.range_selector(k),
-            v & c.aff0_bit(k) != zero,  # TargetList bit Aff0 % 16
+            field(55, 48) == c.aff3,
+            field(39, 32) == c.aff2,
+            field(23, 16) == c.aff1,
+            field(47, 44) == c.range_selector,
+            v & c.aff0_bit != zero,  # TargetList bit Aff0 % 16
         )
 
 
 class _CoreTables:
-    """Per-core facts as functions of a core index, asserted once per session
-    (`facts`), so each channel's query uses its own core variable in constant size."""
+    """Per-core facts as terms over one symbolic core index `k`, built once per session.
+
+    Every IPI query names "some core" through this one variable, so each
+    query has constant size however many cores the platform has. Sharing it
+    is sound: separate checks do not constrain each other, and in a batched
+    disjunction `exists k. V1(k) or V2(k)` is `(exists k. V1(k)) or (exists k. V2(k))`.
+    The tables are if-then-else chains rather than uninterpreted functions:
+    that keeps queries in pure bit-vector logic, and the batched IPI-TARGET
+    query on 256 cores took 0.4 s this way against 20 s with function tables.
+    """
 
     def __init__(self, s: Session, spec: Spec) -> None:
         cpus = spec.platform.cpus
         self.s = s
         self.names = [c.name for c in cpus]
-        index = z3.BitVecSort(16, s.ctx)
-        bv = lambda bits: z3.BitVecSort(bits, s.ctx)  # noqa: E731
-        self.target_list_bit = z3.Function("core_target_list_bit", index, bv(64))
-        self.aff0_bit = z3.Function("core_aff0_bit", index, bv(64))
-        self.range_selector = z3.Function("core_range_selector", index, bv(4))
-        self.aff1 = z3.Function("core_aff1", index, bv(8))
-        self.aff2 = z3.Function("core_aff2", index, bv(8))
-        self.aff3 = z3.Function("core_aff3", index, bv(8))
-        facts = []
-        for n, c in enumerate(cpus):
-            k = s.num(n, 16)
-            gic_bit = 1 << (16 + c.gic_cpu) if c.gic_cpu is not None and 0 <= c.gic_cpu < 8 else 0
-            facts += [
-                self.target_list_bit(k) == s.num(gic_bit, 64),
-                self.aff0_bit(k) == s.num(1 << (c.mpidr & 0xF), 64),
-                self.range_selector(k) == s.num((c.mpidr & 0xFF) >> 4, 4),
-                self.aff1(k) == s.num((c.mpidr >> 8) & 0xFF, 8),
-                self.aff2(k) == s.num((c.mpidr >> 16) & 0xFF, 8),
-                self.aff3(k) == s.num((c.mpidr >> 32) & 0xFF, 8),
-            ]
-        self.facts = s.all_of(facts)
+        self.k = s.var("core", 16)
+        self.in_range = z3.ULT(self.k, s.num(len(cpus), 16))
+        table = lambda values, bits: s.lookup(self.k, values, bits)  # noqa: E731
+        self.target_list_bit = table(
+            [1 << (16 + c.gic_cpu) if c.gic_cpu is not None and 0 <= c.gic_cpu < 8 else 0 for c in cpus], 64
+        )
+        self.aff0_bit = table([1 << (c.mpidr & 0xF) for c in cpus], 64)
+        self.range_selector = table([(c.mpidr & 0xFF) >> 4 for c in cpus], 4)
+        self.aff1 = table([(c.mpidr >> 8) & 0xFF for c in cpus], 8)
+        self.aff2 = table([(c.mpidr >> 16) & 0xFF for c in cpus], 8)
+        self.aff3 = table([(c.mpidr >> 32) & 0xFF for c in cpus], 8)
 
-    def core_var(self, name: str) -> tuple[z3.BitVecRef, z3.BoolRef]:
-        k = self.s.var(name, 16)
-        return k, z3.ULT(k, self.s.num(len(self.names), 16))
+    @staticmethod
+    def of(s: Session, spec: Spec) -> "_CoreTables":
+        """The session's tables for `spec` (IPI-TARGET and IPI-UNIQUE share them)."""
+        cached = s.memo.get("ipi-cores")
+        if cached is None or cached[0] is not spec:
+            cached = s.memo["ipi-cores"] = (spec, _CoreTables(s, spec))
+        return cached[1]
 
 
 def reached_cores(spec: Spec, s: Session, cores: _CoreTables, c: Channel) -> tuple[_Encoding, list[str], Outcome]:
-    """The channel's SGI write and every core it reaches, enumerated by the solver (inside `cores.facts`)."""
+    """The channel's SGI write and every core it reaches, enumerated by the solver."""
     enc = _Encoding(s, spec, cores, c.sgi, _channel_target(spec, c))
-    k, in_range = cores.core_var(f"reached_{c.name}")
+    k = cores.k
     found: list[str] = []
-    blocked = [in_range, enc.reaches(k)]
+    blocked = [cores.in_range, enc.reaches()]
     while True:
         outcome = s.check(s.all_of(blocked), {"core": k}, f"IPI-TARGET {c.name} reach")
         if outcome.status != "sat":
             return enc, found, outcome
         found.append(cores.names[outcome.values["core"]])
         blocked.append(k != s.num(outcome.values["core"], 16))
+
+
+def _target_class(spec: Spec, c: Channel) -> tuple[int, str | None]:
+    """What decides IPI-TARGET for a channel: its raw target and its receiving core."""
+    receiver = c.receiving_core
+    return _channel_target(spec, c), receiver.name if receiver is not None else None
 
 
 def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tuple[_Encoding | None, Outcome]]:
@@ -202,19 +205,23 @@ def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tup
     if cached is not None and cached[0] is spec:
         return cached[1]  # IPI-TARGET and IPI-UNIQUE share one session and these answers
     out: dict[str, tuple[_Encoding, Outcome]] = {}
-    answers: dict[tuple, Outcome] = {}
+    classes: dict[tuple, Channel] = {}
     for c in spec.channels:
-        receiver = c.receiving_core
-        target = _channel_target(spec, c)
-        key = (target, receiver.name if receiver else None)
-        if key not in answers:
-            enc = _Encoding(s, spec, cores, c.sgi, target)
-            k, in_range = cores.core_var("core")
-            index = cores.names.index(receiver.name) if receiver is not None else -1
-            is_receiver = k == s.num(index & 0xFFFF, 16)
-            wrong = z3.And(in_range, z3.If(is_receiver, z3.Not(enc.reaches(k)), enc.reaches(k)))
-            violation = z3.Or(z3.BoolVal(receiver is None, s.ctx), wrong)
-            answers[key] = s.check(violation, {"value": enc.value, "valid": enc.valid}, f"IPI-TARGET {c.name}")
+        classes.setdefault(_target_class(spec, c), c)
+    k = cores.k
+    queries = {}
+    for (target, receiver), c in classes.items():
+        enc = _Encoding(s, spec, cores, c.sgi, target)
+        index = cores.names.index(receiver) if receiver is not None else -1
+        is_receiver = k == s.num(index & 0xFFFF, 16)
+        reached = enc.reaches()
+        wrong = z3.And(cores.in_range, z3.If(is_receiver, z3.Not(reached), reached))
+        violation = s.any_of([s.fact(receiver is None), wrong])
+        queries[(target, receiver)] = (violation, {"value": enc.value, "valid": enc.valid})
+    answers = s.check_each(queries, "IPI-TARGET")
+    for c in spec.channels:
+        key = _target_class(spec, c)
+        target = key[0]
         outcome = answers[key]
         enc = None
         if outcome.status == "sat":
@@ -230,20 +237,19 @@ def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tup
 def ipi_target(spec: Spec, session: Session) -> list[Result]:
     """The sender's target reaches the receiving core and no other."""
     results = []
-    cores = _CoreTables(session, spec)
-    with session.assuming(cores.facts):
-        outcomes = target_outcomes(spec, session, cores)
-        for c in spec.channels:
-            receiver = c.receiving_core
-            target = _channel_target(spec, c)
-            enc, outcome = outcomes[c.name]
-            if outcome.status == "unknown":
-                results.append(unknown("IPI-TARGET", c.name, c.span, outcome))
-            elif outcome.status == "unsat":
-                results.append(proved("IPI-TARGET", c.name, c.span, f"target {hexaddr(target)} reaches exactly {receiver.name}"))
-            else:
-                _, hit, _ = reached_cores(spec, session, cores, c)
-                results.append(_target_failure(spec, c, target, enc, outcome.values, receiver, hit))
+    cores = _CoreTables.of(session, spec)
+    outcomes = target_outcomes(spec, session, cores)
+    for c in spec.channels:
+        receiver = c.receiving_core
+        target = _channel_target(spec, c)
+        enc, outcome = outcomes[c.name]
+        if outcome.status == "unknown":
+            results.append(unknown("IPI-TARGET", c.name, c.span, outcome))
+        elif outcome.status == "unsat":
+            results.append(proved("IPI-TARGET", c.name, c.span, f"target {hexaddr(target)} reaches exactly {receiver.name}"))
+        else:
+            _, hit, _ = reached_cores(spec, session, cores, c)
+            results.append(_target_failure(spec, c, target, enc, outcome.values, receiver, hit))
     return results
 
 
@@ -272,22 +278,21 @@ def _arrivals(spec: Spec, s: Session) -> tuple[list[tuple[int, str]], Outcome | 
     A channel whose IPI-TARGET query is unsat arrives exactly at its receiving
     core (that is what the query proves); the others are enumerated.
     """
-    cores = _CoreTables(s, spec)
+    cores = _CoreTables.of(s, spec)
     out = []
-    with s.assuming(cores.facts):
-        outcomes = target_outcomes(spec, s, cores)
-        for n, c in enumerate(spec.channels):
-            # A sender that cannot send (no SGISignal, no core to run on) delivers nothing.
-            if not (c.sender.profile.sgi_signal and c.sender.cores and 0 <= c.sgi <= 15):
-                continue
-            _, outcome = outcomes[c.name]
-            if outcome.status == "unsat":
-                out.append((n, c.receiving_core.name))
-                continue
-            _, hit, outcome = reached_cores(spec, s, cores, c)
-            if outcome.status == "unknown":
-                return out, outcome
-            out += [(n, core) for core in hit]
+    outcomes = target_outcomes(spec, s, cores)
+    for n, c in enumerate(spec.channels):
+        # A sender that cannot send (no SGISignal, no core to run on) delivers nothing.
+        if not (c.sender.profile.sgi_signal and c.sender.cores and 0 <= c.sgi <= 15):
+            continue
+        _, outcome = outcomes[c.name]
+        if outcome.status == "unsat":
+            out.append((n, c.receiving_core.name))
+            continue
+        _, hit, outcome = reached_cores(spec, s, cores, c)
+        if outcome.status == "unknown":
+            return out, outcome
+        out += [(n, core) for core in hit]
     return out, None
 
 
@@ -339,7 +344,7 @@ def _collide(s: Session, a: Channel, b: Channel) -> z3.BoolRef:
     # that tells it apart. It used to count as tag 0, so an untagged and a tag-2 channel passed
     # (found by the differential test; the model already required both tags).
     tagged = a.tag is not None and b.tag is not None
-    return z3.Not(z3.And(z3.BoolVal(same_mailbox and tagged, s.ctx), tag(a) != tag(b)))
+    return s.not_(s.all_of([s.fact(same_mailbox and tagged), s.not_(s.eq(tag(a), tag(b)))]))
 
 
 def _unique_failure(spec: Spec, a: Channel, b: Channel, core: str) -> Result:
@@ -387,8 +392,8 @@ def _mailbox_cases(spec: Spec, s: Session, c: Channel, reach: dict) -> dict[str,
     x = s.addr(f"x_{c.name}")
     in_box = s.inside(x, box.region.base, box.region.size)
     cases: dict[str, z3.BoolRef] = {
-        "sender": z3.BoolVal(box.mode_of(c.sender.name) != "rw", s.ctx),
-        "receiver": z3.BoolVal(box.mode_of(c.receiver.name) not in ("r", "rw"), s.ctx),
+        "sender": s.fact(box.mode_of(c.sender.name) != "rw"),
+        "receiver": s.fact(box.mode_of(c.receiver.name) not in ("r", "rw")),
     }
     outsiders = [
         k for k in spec.kernels
@@ -396,8 +401,8 @@ def _mailbox_cases(spec: Spec, s: Session, c: Channel, reach: dict) -> dict[str,
         and (box.mode_of(k.name) is not None or overlaps_any(*reach[k.name], box.region.base, box.region.end))
     ]
     for k in outsiders:
-        listed = z3.BoolVal(box.mode_of(k.name) is not None, s.ctx)
-        cases[f"kernel {k.name}"] = z3.Or(listed, z3.And(in_box, s.any_of(reach_routes(spec, k, s, x).values())))
+        listed = s.fact(box.mode_of(k.name) is not None)
+        cases[f"kernel {k.name}"] = s.any_of([listed, s.all_of([in_box, s.any_of(reach_routes(spec, k, s, x).values())])])
     return cases
 
 

@@ -401,15 +401,19 @@ def mem_expose(spec: Spec, session: Session) -> list[Result]:
         elif outcome.status == "unsat":
             results.append(proved("MEM-EXPOSE", kernel.name, kernel.span, f"{kernel.name} reaches only its own memory"))
         else:
-            results.append(_expose_failure(spec, session, kernel, outcome.values["x"], x, routes, violation, reachable))
+            results.append(_expose_failure(spec, session, kernel, x, routes, violation, reachable))
     return results
 
 
-def _expose_failure(spec: Spec, s: Session, kernel: Kernel, x_value: int, x, routes, violation, reachable) -> Result:
-    target, whose = next((r, w) for r, w in reachable if r.base <= x_value < r.end)
-    route = next(name for name, term in routes.items() if z3.is_true(z3.simplify(z3.substitute(term, (x, s.num(x_value))))))
-    start, end = _route_extent(spec, kernel, route, x_value)
-    address = _checked_witness(s, violation, x, max(start, target.base))
+def _expose_failure(spec: Spec, s: Session, kernel: Kernel, x, routes, violation, reachable) -> Result:
+    """The failure names the first reachable region in message order, at its lowest
+    reachable address, whatever address the solver's model picked, so reports do
+    not change with the solver; the address is checked against the query."""
+    target, whose = reachable[0]
+    lowest = next(max(a, target.base) for a, b in reach_intervals(spec, kernel) if a < target.end and target.base < b)
+    route = next(name for name, term in routes.items() if z3.is_true(z3.simplify(z3.substitute(term, (x, s.num(lowest))))))
+    start, end = _route_extent(spec, kernel, route, lowest)
+    address = _checked_witness(s, violation, x, lowest)
     others = [r.name for r, _ in reachable if r is not target]
     also = f"; it also reaches {', '.join(others[:8])}" + (f" and {len(others) - 8} more" if len(others) > 8 else "") if others else ""
     message = (
