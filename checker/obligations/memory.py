@@ -35,6 +35,14 @@ def _checked_witness(s: Session, violation, x, value: int) -> int:
     return value
 
 
+def _regions(spec: Spec, s: Session) -> list[Owned]:
+    """`all_regions(spec)`, made once per session: the four memory obligations share it."""
+    cached = s.memo.get("regions")
+    if cached is None or cached[0] is not spec:
+        cached = s.memo["regions"] = (spec, all_regions(spec))
+    return cached[1]
+
+
 def _lt(s: Session, a: int, b: int) -> z3.BoolRef:
     return s.ult(s.num(a), s.num(b))
 
@@ -49,7 +57,7 @@ def _le(s: Session, a: int, b: int) -> z3.BoolRef:
 @obligation("MEM-BOUNDS", "memory")
 def mem_bounds(spec: Spec, session: Session) -> list[Result]:
     """Every region is non-empty, does not wrap, ends by 2^paddr_bits, and sits where its kind may."""
-    regions = all_regions(spec)
+    regions = _regions(spec, session)
     queries = {}
     for owned in regions:
         x = session.addr(f"x{owned.order}")
@@ -151,7 +159,7 @@ def _bounds_failure(spec: Spec, s: Session, owned: Owned, case: str, x_value: in
 def mem_align(spec: Spec, session: Session) -> list[Result]:
     """RAM slices and shared regions start and end on page boundaries."""
     page = spec.platform.page
-    regions = [o for o in all_regions(spec) if o.kind in (RAM, SHARED)]
+    regions = [o for o in _regions(spec, session) if o.kind in (RAM, SHARED)]
     queries = {}
     for owned in regions:
         r = owned.region
@@ -188,19 +196,21 @@ def _align_failure(r: Region, page: int, base_off: int, size_off: int) -> Result
 # ------------------------------------------------------------------ MEM-DISJOINT
 
 
-def _disjoint_classes(spec: Spec) -> list[list[Owned]]:
+def _disjoint_classes(spec: Spec, s: Session) -> list[list[Owned]]:
     """RAM slices with shared regions must not overlap; devices with GIC frames must not."""
-    regions = all_regions(spec)
+    regions = _regions(spec, s)
     memory = [o for o in regions if o.kind in (RAM, SHARED)]
     frames = [o for o in regions if o.kind not in (RAM, SHARED)]
     return [memory, frames]
 
 
+def _in_both(s: Session, x: z3.BitVecRef, a: Region, b: Region) -> z3.BoolRef:
+    """x in a and x in b, as one conjunction of four bounds."""
+    return s.all_of([s.ule(s.num(a.base), x), s.ult(x, s.num(a.end)), s.ule(s.num(b.base), x), s.ult(x, s.num(b.end))])
+
+
 def _adjacent_overlap(s: Session, ordered: list[Owned], x: z3.BitVecRef) -> z3.BoolRef:
-    return s.any_of(
-        s.all_of([s.inside(x, a.region.base, a.region.size), s.inside(x, b.region.base, b.region.size)])
-        for a, b in zip(ordered, ordered[1:])
-    )
+    return s.any_of(_in_both(s, x, a.region, b.region) for a, b in zip(ordered, ordered[1:]))
 
 
 @obligation("MEM-DISJOINT", "memory")
@@ -217,7 +227,7 @@ def mem_disjoint(spec: Spec, session: Session) -> list[Result]:
     overlapping pair is listed by a sweep and each gets its own witness query.
     """
     results: list[Result] = []
-    for regions in _disjoint_classes(spec):
+    for regions in _disjoint_classes(spec, session):
         x = session.addr("x")
         ordered = sorted_nonempty(regions)
         outcome = session.check(_adjacent_overlap(session, ordered, x), {"x": x}, "MEM-DISJOINT sorted adjacent pairs")
@@ -241,7 +251,7 @@ def _disagreement(id_: str, what: str) -> Result:
 
 def _disjoint_pair(s: Session, a: Owned, b: Owned) -> Result:
     x = s.addr("x")
-    violation = s.all_of([s.inside(x, a.region.base, a.region.size), s.inside(x, b.region.base, b.region.size)])
+    violation = _in_both(s, x, a.region, b.region)
     subject = f"{a.region.name},{b.region.name}"
     outcome = s.check(violation, {"x": x}, f"MEM-DISJOINT {subject}")
     if outcome.status == "unknown":
