@@ -1,5 +1,8 @@
 """Counterexample files: writing them (`pcheck --cex-dir`) and replaying them (`pcheck replay`).
 
+This module reads, writes and renders; the command line (`checker.cli`) parses
+argv and prints.
+
 A counterexample file is self-contained: it holds the model configuration of
 the spec, the scenario and the violation the scenario must produce, so it
 replays even after the spec has changed. The format is documented in the
@@ -12,7 +15,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any
 
 import model
 
@@ -149,29 +152,3 @@ def render_json(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | 
         "trace": model.format_trace(outcome, marked=hit).splitlines(),
     }
     return json.dumps(data, indent=2) + "\n"
-
-
-def replay_command(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """`pcheck replay CEX.json [--format text|json]`: 1 reproduced, 0 not, 2 bad file."""
-    from checker.cli import _Parser
-
-    parser = _Parser(prog="pcheck replay", description="Replay a counterexample on the reference model.")
-    parser.add_argument("file", metavar="CEX.json")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    shown = parser.add_mutually_exclusive_group()
-    shown.add_argument("--registers", action="store_true", help="show every register access, boot-time initialisation included")
-    shown.add_argument("--no-registers", action="store_true", help="leave register accesses out of the trace")
-    args = parser.parse_args(list(argv))
-    try:
-        doc = read(args.file)
-        outcome, hit = replay_document(doc)
-    except CexError as exc:
-        stderr.write(f"pcheck replay: error: {exc}\n")
-        return 2
-    if args.format == "json":
-        stdout.write(render_json(doc, outcome, hit))
-    else:
-        registers = True if args.registers else False if args.no_registers else "brief"
-        stdout.write(render_text(doc, outcome, hit, registers=registers))
-    return 1 if hit is not None else 0
-

@@ -6,11 +6,9 @@ z3 beyond handing each obligation its `Session`.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 
 from attrs import evolve, field, frozen
 
@@ -94,6 +92,10 @@ def run_obligations(spec: Spec, options: Options) -> list[Result]:
     if jobs <= 1 or _size(spec) < PARALLEL_FROM:
         by_family = {f: _run_family(spec, ids, options) for f, ids in families.items()}
     else:
+        # Imported here: most specs are checked in one process, and these cost ~20 ms of start-up.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         worker_options = evolve(options, progress=None)
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
