@@ -154,7 +154,7 @@ def irq_route(spec: Spec, session: Session) -> list[Result]:
     enabled iff an owner's acquisition comes after every boot that disables
     it, and routed to owner o iff the last routing write (the loader's reset
     first, a kernel's reset at its boot, a routing acquisition) targets a
-    core of o. See `_route_query` for the encoding; it is linear in the
+    core of o. See `_route_violation` for the encoding; it is linear in the
     number of kernels for each owner's routing write.
     """
     owners: dict[int, list[Kernel]] = {}
@@ -162,21 +162,31 @@ def irq_route(spec: Spec, session: Session) -> list[Result]:
         for irq in k.owned_spis:
             if k not in owners.setdefault(irq.intid, []):
                 owners[irq.intid].append(k)
-    results = []
     order = BootOrder(session, spec)
-    # SPIs with the same owners, the same routing writes and the same
-    # implemented-ness pose the same query: it is asked once per class.
-    answers: dict[tuple, Outcome] = {}
     resets = _Resets(spec, order)
-    with session.assuming(z3.And(order.constraint, resets.table)):
-        for intid, kernels in sorted(owners.items()):
-            key = (
-                tuple(k.name for k in kernels),
-                tuple(acquire_route_value(spec, k, intid) for k in kernels),
-                intid < spec.platform.gic.lines,
-            )
-            results.append(_route_one(spec, session, order, resets, intid, kernels, answers, key))
-    return results
+    classes: dict[tuple, tuple[int, z3.BoolRef]] = {}
+    for intid, kernels in sorted(owners.items()):
+        key = _route_class(spec, intid, kernels)
+        if key not in classes:
+            classes[key] = (intid, _route_violation(spec, session, order, resets, intid, kernels, key[2]))
+    # Taken after the queries are built: it holds the definitions they use.
+    answers: dict[tuple, Outcome] = {}
+    with session.assuming(session.all_of([order.constraint, resets.table])):
+        for key, (intid, violation) in classes.items():
+            answers[key] = session.check(violation, order.reads(), f"IRQ-ROUTE {spi_subject(intid)}")
+    return [
+        _route_result(spec, order, intid, kernels, answers[_route_class(spec, intid, kernels)])
+        for intid, kernels in sorted(owners.items())
+    ]
+
+
+def _route_class(spec: Spec, intid: int, owners: list[Kernel]) -> tuple:
+    """SPIs with the same owners, the same routing writes and the same implemented-ness pose the same query."""
+    return (
+        tuple(k.name for k in owners),
+        tuple(acquire_route_value(spec, k, intid) for k in owners),
+        intid < spec.platform.gic.lines,
+    )
 
 
 # Up to this many candidate kernels, "some later kernel does X" is written out
@@ -202,14 +212,20 @@ class _Resets:
         self.order = order
         self.spec = spec
         self.value_of = z3.Function("reset_route_of", z3.BitVecSort(16, s.ctx), z3.IntSort(s.ctx))
-        # A kernel without a core never boots, so it never resets anything.
-        self.table = s.all_of(
-            z3.And(self.value_of(order.idx(k)) == route_value(spec, k.cores[0]))
-            if k.cores
-            else z3.Not(order.initialises_of(order.idx(k))) if order.may_initialise(k) else s.true()
-            for k in spec.kernels
+        self.count = 0  # fresh kernel indices made by `later_bad_reset`
+
+    @property
+    def table(self) -> z3.BoolRef:
+        """The definition of `value_of`, when a query used it (see `BootOrder.constraint`).
+
+        A kernel without a core never boots, so never resets: `initialises_of` is
+        false for it and its `value_of` is left free.
+        """
+        if self.count == 0:
+            return self.order.s.true()
+        return self.order.s.all_of(
+            [self.value_of(self.order.idx(k)) == route_value(self.spec, k.cores[0]) for k in self.spec.kernels if k.cores]
         )
-        self.count = 0
 
     def writes(self) -> list[_Write]:
         """The resets that may happen, each a possible routing write."""
@@ -252,8 +268,8 @@ def _acquire_after(order: BootOrder, a: Kernel, w: _Write) -> z3.BoolRef:
     return order.before(w.kernel, a)
 
 
-def _route_query(spec: Spec, s: Session, order: BootOrder, resets: _Resets, intid: int, owners: list[Kernel], implemented: bool) -> Outcome:
-    """Is there a boot order after which the SPI is disabled or routed away from an owner?
+def _route_violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, intid: int, owners: list[Kernel], implemented: bool) -> z3.BoolRef:
+    """A boot order after which the SPI is disabled or routed away from an owner.
 
     The SPI ends disabled iff every owner's acquisition is followed by a boot
     that disables it; it ends routed away from owner o iff every write that
@@ -290,25 +306,18 @@ def _route_query(spec: Spec, s: Session, order: BootOrder, resets: _Resets, inti
             ]
             overridden.append(z3.Or(z3.Not(_happens(order, w)), s.any_of(later_bad)))
         misrouted.append(s.all_of(overridden))
-    violation = z3.Or(disabled, s.any_of(misrouted))
-    return s.check(violation, {**order.reads(), "disabled": disabled}, f"IRQ-ROUTE {spi_subject(intid)}")
+    return s.any_of([disabled, s.any_of(misrouted)])
 
 
-def _route_one(
-    spec: Spec, s: Session, order: BootOrder, resets: _Resets, intid: int, owners: list[Kernel], answers: dict, key: tuple
-) -> Result:
+def _route_result(spec: Spec, order: BootOrder, intid: int, owners: list[Kernel], outcome: Outcome) -> Result:
     subject = spi_subject(intid)
     span = next(i.span for i in owners[0].owned_spis if i.intid == intid)
-    implemented = intid < spec.platform.gic.lines
-    outcome = answers.get(key)
-    if outcome is None:
-        outcome = answers[key] = _route_query(spec, s, order, resets, intid, owners, implemented)
     if outcome.status == "unknown":
         return unknown("IRQ-ROUTE", subject, span, outcome)
     if outcome.status == "unsat":
         names = " or ".join(o.name for o in owners)
         return proved("IRQ-ROUTE", subject, span, f"{describe_intid(intid)} always ends at {names}")
-    return _route_failure(spec, intid, owners, order.order(outcome.values), span, implemented)
+    return _route_failure(spec, intid, owners, order.order(outcome.values), span, intid < spec.platform.gic.lines)
 
 
 def final_route(spec: Spec, intid: int, boot: list[str]) -> tuple[bool, int | None, str]:
