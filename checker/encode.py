@@ -271,28 +271,34 @@ class Session:
         variables (`exists v. A(v) or B(v)` is `(exists v. A(v)) or (exists v. B(v))`),
         as long as no instance constrains another: each is only a disjunct.
         Every instance true in the model is a counterexample, read from that
-        model; it is then excluded and the query repeated until unsat. The
-        instances never found are proved by that final unsat answer; if the
-        solver gives up, they are unknown (never proved).
+        model. The instances left are split in two halves, each decided the
+        same way, so f failures among n instances cost about f * log(n / f)
+        queries, of shrinking size, rather than f queries over all n. An
+        instance is proved only by an unsat answer to a query it was part of;
+        if the solver gives up on a query, its instances are unknown (never proved).
         """
-        pending = dict(cases)
         found: dict[Any, Outcome] = {}
-        while pending:
-            keys = list(pending)
+        groups = [list(cases)]
+        while groups:
+            keys = groups.pop()
             outcome = self.check(
-                self.any_of(pending[k][0] for k in keys),
-                {f"__case{n}": pending[k][0] for n, k in enumerate(keys)},
+                self.any_of(cases[k][0] for k in keys),
+                {f"__case{n}": cases[k][0] for n, k in enumerate(keys)},
                 f"{label} ({len(keys)} instances)",
                 models=True,
             )
             if outcome.status != "sat":
                 found.update({k: outcome for k in keys})
-                break
+                continue
             model = outcome.values["__model__"]
-            hits = [k for n, k in enumerate(keys) if outcome.values[f"__case{n}"]]
-            for k in hits:
-                _, reads = pending.pop(k)
-                found[k] = Outcome("sat", {name: _value(model, term) for name, term in reads.items()})
+            rest = []
+            for n, k in enumerate(keys):
+                if outcome.values[f"__case{n}"]:
+                    found[k] = Outcome("sat", {name: _value(model, term) for name, term in cases[k][1].items()})
+                else:
+                    rest.append(k)
+            half = len(rest) // 2
+            groups += [g for g in (rest[:half], rest[half:]) if g]
         return found
 
     def _second_opinion(self, solver: z3.Solver, label: str, mine: str) -> None:

@@ -209,6 +209,10 @@ class BootOrder:
             return [k.name for k in self.spec.boot_order]
         return sorted(self.pos, key=lambda n: (values[f"pos_{n}"], self.index[n]))
 
+    def declared(self) -> z3.BoolRef:
+        """The kernels boot in declaration order."""
+        return self.s.all_of([self.pos[k.name] == self.s.int_num(n) for n, k in enumerate(self.kernels)])
+
     def reads(self) -> dict[str, z3.ArithRef]:
         if self.spec.boot_order is not None:
             return {}

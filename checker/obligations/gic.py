@@ -64,13 +64,23 @@ def gic_init(spec: Spec, session: Session) -> list[Result]:
         "never": z3.And(count == 0, s.fact(any(k.cores for k in spec.kernels))),
     }
     violation = z3.And(order.constraint, s.any_of(cases.values()))
-    outcome = s.check(violation, {**order.reads(), **cases}, "GIC-INIT")
+    outcome = _readable(s, order, violation, {**order.reads(), **cases}, "GIC-INIT")
     if outcome.status == "unknown":
         return [unknown("GIC-INIT", "system", spec.platform.span, outcome)]
     if outcome.status == "unsat":
         return [proved("GIC-INIT", "system", spec.platform.span, "the distributor is initialised once, before any kernel runs")]
     boot = order.order(outcome.values)
     return [_init_failure(spec, boot, next(c for c in cases if outcome.values[c]))]
+
+
+def _readable(s: Session, order: BootOrder, violation: z3.BoolRef, reads: dict, label: str) -> Outcome:
+    """The answer to `violation`, with the declaration order as the failing boot
+    order when it is one (it reads most naturally), else the solver's choice."""
+    outcome = s.check(violation, reads, label)
+    if outcome.status != "sat" or order.spec.boot_order is not None:
+        return outcome
+    declared = s.check(s.all_of([violation, order.declared()]), reads, f"{label} in declaration order")
+    return declared if declared.status == "sat" else outcome
 
 
 def _init_failure(spec: Spec, boot: list[str], case: str) -> Result:
@@ -173,7 +183,7 @@ def irq_route(spec: Spec, session: Session) -> list[Result]:
     answers: dict[tuple, Outcome] = {}
     with session.assuming(session.all_of([order.constraint, resets.table])):
         for key, (intid, violation) in classes.items():
-            answers[key] = session.check(violation, order.reads(), f"IRQ-ROUTE {spi_subject(intid)}")
+            answers[key] = _readable(session, order, violation, order.reads(), f"IRQ-ROUTE {spi_subject(intid)}")
     return [
         _route_result(spec, order, intid, kernels, answers[_route_class(spec, intid, kernels)])
         for intid, kernels in sorted(owners.items())
