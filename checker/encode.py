@@ -160,8 +160,10 @@ class Session:
     def lookup(self, index: z3.BitVecRef, values: list[int], bits: int) -> z3.BitVecRef:
         """values[index] as a term: an if-then-else chain over a symbolic index."""
         term = self.num(values[-1] if values else 0, bits)
+        width = index.size()
         for i in range(len(values) - 2, -1, -1):
-            term = z3.If(index == self.num(i, index.size()), self.num(values[i], bits), term, self.ctx)
+            at_i = self.eq(index, self.num(i, width))
+            term = z3.BitVecRef(z3core.Z3_mk_ite(self.ctx.ref(), at_i.as_ast(), self.num(values[i], bits).as_ast(), term.as_ast()), self.ctx)
         return term
 
     def member(self, index: z3.BitVecRef, members: list[int]) -> z3.BoolRef:
