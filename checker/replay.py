@@ -121,22 +121,46 @@ def run(config: model.MachineConfig, scenario) -> model.Run:
 
 def reproduces(run_: model.Run, expect: Mapping[str, Any]) -> model.Violation | None:
     """The first violation of a run that matches the expectation, if any."""
-    return next((v for v in run_.violations if _matches(v, expect)), None)
+    kind = expect.get("kind")  # a violation of another kind is never a match
+    return next((v for v in run_.violations if v.kind == kind and _matches(v, expect)), None)
 
 
-def confirm(config: model.MachineConfig, result: Result, setup: model.Run | None = None) -> Result:
+def _shared_run(config: model.MachineConfig, scenario, runs: dict | None) -> model.Run:
+    """run(config, scenario), reusing the Run of an identical scenario from `runs`.
+
+    A run is a function of the configuration and the steps alone (a fresh
+    machine each time), so results that replay the same steps share one.
+    Errors are not remembered: each result that needs a failing run fails
+    the same way on its own.
+    """
+    if runs is None:
+        return run(config, scenario)
+    steps = model.scenario_from_json(list(scenario))
+    try:
+        hash(steps)
+    except TypeError:  # an argument no JSON scenario should carry: run it on its own
+        return model.Machine(config).run(steps)
+    if steps not in runs:
+        runs[steps] = model.Machine(config).run(steps)
+    return runs[steps]
+
+
+def confirm(config: model.MachineConfig, result: Result, setup: model.Run | None = None,
+            runs: dict | None = None) -> Result:
     """The result if the model reproduces it, else an INTERNAL_ERROR result saying why.
 
     `setup` is a run of the empty scenario on this configuration: a result
     with no steps to replay is judged on it (the machine's construction
-    checks), so many static failures share one machine.
+    checks), so many static failures share one machine. `runs`, when given,
+    holds the runs made so far for this configuration (scenario steps ->
+    Run): results with the same scenario share one run.
     """
     if result.status != FAILED:
         return result
     if result.expect is None:
         return _disagree(result, "it has no scenario to replay on the model")
     try:
-        outcome = setup if (setup is not None and not result.scenario) else run(config, result.scenario or ())
+        outcome = setup if (setup is not None and not result.scenario) else _shared_run(config, result.scenario or (), runs)
     except (model.ModelError, ValueError, KeyError) as exc:
         return _disagree(result, f"the model could not run its scenario ({exc!r})")
     if reproduces(outcome, result.expect) is None:
@@ -154,7 +178,9 @@ def _disagree(result: Result, why: str) -> Result:
 
 
 def confirm_all(spec: Spec, results: list[Result]) -> list[Result]:
-    """Replay every failed result on the model (one configuration, a fresh machine each)."""
+    """Replay every failed result on the model (one configuration, a fresh
+    machine per distinct scenario; the configuration's derived data, e.g. its
+    memory map and construction checks, is computed once for all of them)."""
     if not any(r.status == FAILED for r in results):
         return results
     try:
@@ -174,4 +200,5 @@ def confirm_all(spec: Spec, results: list[Result]) -> list[Result]:
             else r
             for r in results
         ]
-    return [confirm(config, r, setup) for r in results]
+    runs: dict = {}
+    return [confirm(config, r, setup, runs) for r in results]

@@ -8,7 +8,7 @@ without importing anything else from pcheck.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 import attrs
 from attrs import frozen
@@ -161,54 +161,86 @@ class MachineConfig:
     channels: tuple[Channel, ...] = ()
     loader_gic_init: bool = False
 
+    # Derived data (name indexes, the memory map, the construction checks...)
+    # computed at most once per configuration: the configuration is frozen
+    # plain data, so anything computed from it alone stays valid. Not part
+    # of equality, hashing or repr; `attrs.evolve` starts an empty one.
+    _derived: dict = attrs.field(init=False, factory=dict, eq=False, hash=False, repr=False)
+
+    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
+        """compute() the first time key is asked for, the same value afterwards.
+
+        Only for values that depend on nothing but this (immutable)
+        configuration and that their users never modify."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
+
+    def _by_name(self, field: str) -> dict[str, Any]:
+        """name -> the first item of a tuple field called so (what a linear search finds)."""
+        def index() -> dict[str, Any]:
+            table: dict[str, Any] = {}
+            for item in getattr(self, field):
+                table.setdefault(item.name, item)
+            return table
+        return self.derived(f"by-name:{field}", index)
+
     def core(self, name: str) -> Core:
         """The core called name (KeyError if there is none)."""
-        for core in self.cores:
-            if core.name == name:
-                return core
-        raise KeyError(name)
+        try:
+            return self._by_name("cores")[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     def kernel(self, name: str) -> Kernel:
         """The kernel called name (KeyError if there is none)."""
-        for kernel in self.kernels:
-            if kernel.name == name:
-                return kernel
-        raise KeyError(name)
+        try:
+            return self._by_name("kernels")[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     def device(self, name: str) -> Device:
         """The device called name (KeyError if there is none)."""
-        for device in self.devices:
-            if device.name == name:
-                return device
-        raise KeyError(name)
+        try:
+            return self._by_name("devices")[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     def channel(self, name: str) -> Channel:
         """The channel called name (KeyError if there is none)."""
-        for channel in self.channels:
-            if channel.name == name:
-                return channel
-        raise KeyError(name)
+        try:
+            return self._by_name("channels")[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     def shared_region(self, name: str) -> SharedRegion:
         """The shared region called name (KeyError if there is none)."""
-        for shared in self.shared:
-            if shared.name == name:
-                return shared
-        raise KeyError(name)
+        try:
+            return self._by_name("shared")[name]
+        except KeyError:
+            raise KeyError(name) from None
 
     def kernel_of_core(self, core: str) -> Kernel | None:
-        """The kernel running on core, or None."""
-        for kernel in self.kernels:
-            if core in kernel.cores:
-                return kernel
-        return None
+        """The kernel running on core (the first that lists it), or None."""
+        def index() -> dict[str, Kernel]:
+            table: dict[str, Kernel] = {}
+            for kernel in self.kernels:
+                for name in kernel.cores:
+                    table.setdefault(name, kernel)
+            return table
+        return self.derived("kernel-of-core", index).get(core)
 
     def spi_owner(self, intid: int) -> Kernel | None:
         """The first kernel that lists intid among its SPIs, or None."""
-        for kernel in self.kernels:
-            if any(spi == intid for spi, _ in kernel.spis):
-                return kernel
-        return None
+        def index() -> dict[int, Kernel]:
+            table: dict[int, Kernel] = {}
+            for kernel in self.kernels:
+                for spi, _ in kernel.spis:
+                    table.setdefault(spi, kernel)
+            return table
+        return self.derived("spi-owner", index).get(intid)
 
 
 def affinity_of(mpidr: int) -> tuple[int, int, int, int]:

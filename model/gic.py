@@ -39,6 +39,53 @@ class IrqState:
         self.group = 0
         self.edge = False
 
+    def copy(self) -> "IrqState":
+        """An independent IrqState with the same fields."""
+        new = IrqState.__new__(IrqState)
+        new.enabled, new.pending, new.active = self.enabled, self.pending, self.active
+        new.priority, new.group, new.edge = self.priority, self.group, self.edge
+        return new
+
+    def same(self, other: "IrqState") -> bool:
+        """Whether every field is equal."""
+        return (self.enabled == other.enabled and self.pending == other.pending and self.active == other.active
+                and self.priority == other.priority and self.group == other.group and self.edge == other.edge)
+
+
+_ATOMS = (int, str, float, bool, type(None), frozenset)
+
+
+def copy_state(value: object) -> object:
+    """A deep copy of GIC state: IrqStates and lists, dicts, sets and tuples of
+    them or of immutable values. TypeError for anything else."""
+    kind = type(value)
+    if kind is IrqState:
+        return value.copy()
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        return [copy_state(v) for v in value]
+    if kind is tuple:
+        return tuple(copy_state(v) for v in value)
+    if kind is dict:
+        return {copy_state(k): copy_state(v) for k, v in value.items()}
+    if kind is set:
+        return {copy_state(v) for v in value}
+    raise TypeError(f"no state copy for {kind.__name__}")
+
+
+def same_state(a: object, b: object) -> bool:
+    """Whether two copy_state-able values are equal (IrqStates field by field)."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is IrqState:
+        return a.same(b)
+    if type(a) in (list, tuple):
+        return len(a) == len(b) and all(same_state(x, y) for x, y in zip(a, b))
+    if type(a) is dict:
+        return a.keys() == b.keys() and all(same_state(v, b[k]) for k, v in a.items())
+    return a == b
+
 
 @frozen
 class Frame:
@@ -69,6 +116,43 @@ class GicBase:
         self.events: list[Event] = []
         self.frames: tuple[Frame, ...] = ()
         self.handlers: dict[str, tuple[Reader, Writer]] = {}
+        # INTIDs whose enable bit, trigger bit (any bank) or SPI routing a write
+        # has changed since whoever watches the GIC last cleared the set: the
+        # machine's monitors look only at these instead of every interrupt.
+        self.changed: set[int] = set()
+
+    # ------------------------------------------------------------ state copies
+    # Attributes fixed at construction (configuration, register frames and the
+    # handler table, whose closures refer to this GIC): never part of a state copy.
+    STRUCTURE = frozenset({"config", "cores", "core_index", "frames", "handlers", "cpu_of", "implemented", "lines"})
+
+    def state(self) -> dict[str, object]:
+        """A deep copy of every other attribute: the GIC's whole mutable state.
+        TypeError when an attribute holds something copy_state does not know."""
+        return {name: copy_state(value) for name, value in vars(self).items() if name not in self.STRUCTURE}
+
+    def changes_since(self, before: dict[str, object]) -> dict[str, object]:
+        """The attributes whose state differs from `before` (a state() taken
+        earlier), deep-copied: what must be applied to a GIC in that earlier
+        state to bring it to this one."""
+        now = self.state()
+        if now.keys() != before.keys():
+            raise TypeError("the GIC's attributes changed")
+        return {name: value for name, value in now.items() if not same_state(value, before[name])}
+
+    def apply(self, changes: dict[str, object]) -> None:
+        """Give the named attributes (deep copies of) the states in `changes`.
+        Containers are updated in place: the handler table's closures may hold them."""
+        for name, value in changes.items():
+            current = getattr(self, name)
+            value = copy_state(value)
+            if type(current) is list and type(value) is list:
+                current[:] = value
+            elif type(current) in (dict, set) and type(value) is type(current):
+                current.clear()
+                current.update(value)
+            else:
+                setattr(self, name, value)
 
     # ------------------------------------------------------------ recording
     def drain(self) -> list[Event]:
@@ -178,6 +262,8 @@ class GicBase:
         """Set one state bit; subclasses refuse the architecturally fixed ones."""
         state = self.irq(bank, intid)
         if state is not None:
+            if attr == "enabled" and state.enabled != to:
+                self.changed.add(intid)
             setattr(state, attr, to)
 
     def _bytes_read(self, bank: int, index: int, get: Callable[[IrqState], int]) -> int:
@@ -213,7 +299,10 @@ class GicBase:
             intid = 16 * index + field
             state = self.irq(bank, intid)
             if intid >= 16 and state is not None:
-                state.edge = bool(value >> (2 * field + 1) & 1)
+                edge = bool(value >> (2 * field + 1) & 1)
+                if state.edge != edge:
+                    self.changed.add(intid)
+                    state.edge = edge
 
     def is_edge(self, intid: int, core: str | None = None) -> bool:
         """The trigger mode bit (ICFGR Int_config[1]) of intid."""

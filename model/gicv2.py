@@ -185,7 +185,10 @@ class GicV2(GicBase):
         for lane in range(4):
             intid = 4 * index + lane
             if intid in self.targets and mask >> (8 * lane) & 0xFF:
-                self.targets[intid] = value >> (8 * lane) & present
+                byte = value >> (8 * lane) & present
+                if self.targets[intid] != byte:
+                    self.changed.add(intid)
+                    self.targets[intid] = byte
 
     def _r_sgi_pending(self, bank: int, index: int) -> int:
         word = 0

@@ -230,9 +230,12 @@ class GicV3(GicBase):
 
     def _w_irouter(self, bank: int, index: int, value: int, mask: int) -> None:
         if index in self.irouter:
-            self.route_written.add(index)
             old = self.irouter[index]
-            self.irouter[index] = ((old & ~mask) | (value & mask)) & IROUTER_MASK
+            new = ((old & ~mask) | (value & mask)) & IROUTER_MASK
+            if new != old or index not in self.route_written:
+                self.changed.add(index)
+            self.route_written.add(index)
+            self.irouter[index] = new
 
     # ------------------------------------------------------------ redistributor
     def _gicr_typer(self, ci: int) -> int:

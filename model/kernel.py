@@ -33,7 +33,8 @@ class Signal:
 class KernelInstance:
     """One kernel of the machine; all methods return False when refused."""
 
-    def __init__(self, config: Kernel, machine: MachineConfig, gic: GicBase, sink: list[Event]) -> None:
+    def __init__(self, config: Kernel, machine: MachineConfig, gic: GicBase, sink: list[Event],
+                 acquisitions: list[tuple["KernelInstance", int]] | None = None) -> None:
         self.config = config
         self.name = config.name
         self.profile = config.profile
@@ -51,6 +52,9 @@ class KernelInstance:
         self.signals: list[Signal] = []
         self.triggers = dict(config.spis)
         self.routes = dict(config.routes)
+        # Where to log (self, INTID) for every SPI handler taken (the machine's
+        # log, read by its route monitor); None: not logged.
+        self.acquisitions = acquisitions
 
     @property
     def boot_core(self) -> str:
@@ -172,6 +176,8 @@ class KernelInstance:
             logical = self.config.cores.index(target)
             self.driver.route(self.boot_core, intid, target, logical, self.profile.smp)
         self.handlers[(None, intid)] = notification or f"irq{intid}"
+        if self.acquisitions is not None:
+            self.acquisitions.append((self, intid))
         self.driver.set_enabled(self.boot_core, intid, True)
         self.port.activity = ""
         return True

@@ -8,6 +8,7 @@ Each finding is a Violation at step -1.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from model.config import MachineConfig, Region
@@ -111,12 +112,26 @@ def cores(config: MachineConfig) -> list[Violation]:
 def identity(config: MachineConfig) -> list[Violation]:
     found = []
     cs = config.cores
-    for i, a in enumerate(cs):
-        for b in cs[i + 1:]:
-            if a.mpidr == b.mpidr:
-                found.append(_v("core-ident", f"{a.name} and {b.name} share MPIDR {a.mpidr:#x}", cpus=(a.name, b.name), field="MPIDR"))
-            if config.gic.version == 2 and a.gic_cpu == b.gic_cpu:
-                found.append(_v("core-ident", f"{a.name} and {b.name} share CPU interface {a.gic_cpu}", cpus=(a.name, b.name), field="CPU-interface number"))
+    # Every pair (i < j) sharing an MPIDR or (GICv2) a CPU-interface number, in
+    # the order of the pairwise loop this replaces: by i, then j, MPIDR first.
+    # Grouping by value finds them without comparing every pair.
+    pairs: dict[tuple[int, int], list[bool]] = {}
+    for field, attr in ((0, "mpidr"), (1, "gic_cpu")):
+        if field == 1 and config.gic.version != 2:
+            continue
+        groups: dict = {}
+        for index, core in enumerate(cs):
+            groups.setdefault(getattr(core, attr), []).append(index)
+        for members in groups.values():
+            for n, i in enumerate(members):
+                for j in members[n + 1:]:
+                    pairs.setdefault((i, j), [False, False])[field] = True
+    for (i, j), (same_mpidr, same_cpu) in sorted(pairs.items()):
+        a, b = cs[i], cs[j]
+        if same_mpidr:
+            found.append(_v("core-ident", f"{a.name} and {b.name} share MPIDR {a.mpidr:#x}", cpus=(a.name, b.name), field="MPIDR"))
+        if same_cpu:
+            found.append(_v("core-ident", f"{a.name} and {b.name} share CPU interface {a.gic_cpu}", cpus=(a.name, b.name), field="CPU-interface number"))
     for index, core in enumerate(cs):
         if config.gic.version == 2 and not (core.gic_cpu is not None and 0 <= core.gic_cpu < 8):
             found.append(_v("core-ident", f"{core.name} has CPU interface {core.gic_cpu}", cpus=(core.name,), field="CPU-interface number"))
@@ -154,24 +169,106 @@ def spi_range(config: MachineConfig) -> list[Violation]:
 
 def mailboxes(config: MachineConfig) -> list[Violation]:
     """mailbox-exposed: a kernel that is not an end of any channel using a
-    mailbox is listed on it or can reach it through one of its routes."""
+    mailbox is listed on it or can reach it through one of its routes.
+
+    The route named is the kernel's first route (in MemoryMap.routes order)
+    that overlaps the mailbox. Rather than trying every route of every kernel
+    against every mailbox, the overlapping (mailbox, route) pairs are found by
+    one sweep in address order over the mailboxes and the routes other than
+    device untypeds; a kernel's device untypeds (sorted, disjoint and last in
+    its route order) are searched by bisection, only for kernels that have any.
+    """
     from model.memory import MemoryMap
 
-    memory = MemoryMap(config)
+    memory = MemoryMap.of(config)
+    names = list(dict.fromkeys(c.mailbox for c in config.channels if c.mailbox is not None))
+    if not names:
+        return []
+    users: dict[str, set[str]] = {name: set() for name in names}
+    for c in config.channels:
+        if c.mailbox is not None:
+            users[c.mailbox].update((c.sender, c.receiver))
+    positions: dict[str, list[int]] = {}
+    for position, kernel in enumerate(config.kernels):
+        positions.setdefault(kernel.name, []).append(position)
+    shared = {name: config.shared_region(name) for name in names}  # KeyError as before, first missing name
+    specific, untyped = _route_index(memory, positions)
+    hits = _overlapping_routes([shared[name].region for name in names], specific)
     found = []
-    for name in dict.fromkeys(c.mailbox for c in config.channels if c.mailbox is not None):
-        users = {k for c in config.channels if c.mailbox == name for k in (c.sender, c.receiver)}
-        shared = config.shared_region(name)
-        listed = dict(shared.access)
-        for kernel in config.kernels:
-            if kernel.name in users:
+    for m, name in enumerate(names):
+        region = shared[name].region
+        listed = dict(shared[name].access)
+        # kernel name -> the first of its routes (lowest position) overlapping the mailbox
+        first: dict[str, tuple[int, object]] = {}
+        for kernel, order, route in hits[m]:
+            if kernel not in first or order < first[kernel][0]:
+                first[kernel] = (order, route)
+        for kernel, (bases, ends, routes) in untyped.items():
+            if kernel in first:
                 continue
-            region = shared.region
-            route = next((r for r in memory.routes(kernel.name) if r.base < region.end and region.base < r.end), None)
-            if kernel.name in listed or route is not None:
-                how = f"listed {listed[kernel.name]}" if kernel.name in listed else route.description
-                found.append(_v("mailbox-exposed", f"{kernel.name} can access mailbox {name} ({how})", mailbox=name, kernel=kernel.name))
+            i = bisect_right(ends, region.base)
+            if i < len(bases) and bases[i] < region.end:
+                first[kernel] = (len(memory.routes(kernel)), routes[i])
+        candidates = sorted(p for kernel in {*first, *listed} if kernel not in users[name] for p in positions.get(kernel, ()))
+        for position in candidates:
+            kernel = config.kernels[position]
+            route = first.get(kernel.name, (0, None))[1]
+            how = f"listed {listed[kernel.name]}" if kernel.name in listed else route.description
+            found.append(_v("mailbox-exposed", f"{kernel.name} can access mailbox {name} ({how})", mailbox=name, kernel=kernel.name))
     return found
+
+
+def _route_index(memory, positions: dict[str, list[int]]):
+    """(routes other than device untypeds as (base, end, kernel, order, route),
+    kernel -> (bases, ends, routes) of its device untypeds)."""
+    specific = []
+    untyped = {}
+    for kernel in positions:
+        routes = memory.routes(kernel)
+        spans = ([], [], [])
+        for order, route in enumerate(routes):
+            if route.kind == "device-untyped":
+                spans[0].append(route.base)
+                spans[1].append(route.end)
+                spans[2].append(route)
+            else:
+                specific.append((route.base, route.end, kernel, order, route))
+        if not spans[0]:
+            continue
+        if all(b < e for b, e in zip(spans[0], spans[1])) and all(e <= b for e, b in zip(spans[1], spans[0][1:])):
+            # _complement yields sorted, disjoint, non-empty gaps: the first one
+            # (lowest base) ending after a mailbox's base is the only candidate.
+            untyped[kernel] = spans
+        else:  # never expected; the sweep handles any routes
+            first = len(routes) - len(spans[0])
+            specific += [(r.base, r.end, kernel, first + i, r) for i, r in enumerate(spans[2])]
+    return specific, untyped
+
+
+def _overlapping_routes(regions: list[Region], routes: list[tuple]) -> list[list[tuple]]:
+    """For each region, every (kernel, order, route) with route.base < region.end
+    and region.base < route.end (the test the direct search made).
+
+    A sweep by base: each item is compared with the items of the other sort
+    still open at its base. For an earlier item (base <= the later one's
+    base) `earlier.end > later.base` is what keeps it open, and
+    `earlier.base < later.end` is tested explicitly (it fails only for an
+    empty later item at the same base)."""
+    items = [(r.base, r.end, 0, m, None) for m, r in enumerate(regions)]
+    items += [(base, end, 1, n, None) for n, (base, end, _, _, _) in enumerate(routes)]
+    items.sort(key=lambda item: item[0])
+    hits: list[list[tuple]] = [[] for _ in regions]
+    open_items: tuple[list, list] = ([], [])
+    for base, end, sort, n, _ in items:
+        other = sort ^ 1
+        still = [o for o in open_items[other] if o[1] > base]
+        open_items[other][:] = still
+        for o_base, o_end, o_n in still:
+            if o_base < end:
+                m, r = (n, o_n) if sort == 0 else (o_n, n)
+                hits[m].append(routes[r][2:])
+        open_items[sort].append((base, end, n))
+    return hits
 
 
 def layout_violations(config: MachineConfig) -> list[Violation]:

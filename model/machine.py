@@ -31,6 +31,12 @@ def validate(config: MachineConfig) -> None:
     """Raise ConfigError when a name in the configuration refers to nothing
     (the model cannot run such a machine; property violations are the
     monitors' business, not this function's)."""
+    problems = config.derived("validate", lambda: _problems(config))
+    if problems:
+        raise ConfigError("; ".join(problems))
+
+
+def _problems(config: MachineConfig) -> tuple[str, ...]:
     cores = {core.name for core in config.cores}
     devices = {device.name for device in config.devices}
     kernels = {kernel.name: kernel for kernel in config.kernels}
@@ -49,8 +55,7 @@ def validate(config: MachineConfig) -> None:
         # "" stands for a receiver without any core: every send to it is misdelivered.
         if channel.receiver_core and channel.receiver_core not in cores:
             problems.append(f"channel {channel.name}: no core {channel.receiver_core}")
-    if problems:
-        raise ConfigError("; ".join(problems))
+    return tuple(problems)
 
 
 def make_gic(config: MachineConfig) -> GicBase:
@@ -69,13 +74,16 @@ class Machine:
         validate(config)
         self.config = config
         self.gic = make_gic(config)
-        self.memory = MemoryMap(config)
+        self.memory = MemoryMap.of(config)
         self.monitor = MonitorState()
         self.trace: list[Event] = []
         self.violations: list[Violation] = []
         self.history: list[Step] = []
         self._sink: list[Event] = []
-        self.kernels = {k.name: KernelInstance(k, config, self.gic, self._sink) for k in config.kernels}
+        # (kernel, SPI) for every SPI handler a kernel takes, in order (read by the route monitor).
+        self.acquisitions: list[tuple[KernelInstance, int]] = []
+        self.kernels = {k.name: KernelInstance(k, config, self.gic, self._sink, self.acquisitions)
+                        for k in config.kernels}
         self._handlers: dict[type, Callable[[Step], None]] = {
             Boot: self._boot, AcquireIrq: self._acquire, ConfigureTrigger: self._configure,
             TriggerRead: self._trigger_read, TriggerWrite: self._trigger_write,
@@ -103,8 +111,51 @@ class Machine:
     def _setup(self) -> None:
         self.violations += construction_violations(self)
         if self.config.loader_gic_init:
-            self._guard(self._loader)
+            self._load()
         self._commit(-1)
+        # The monitors' first runs look at every configured trigger and every
+        # acquisition, whatever changed before them.
+        self.gic.changed.clear()
+
+    def _load(self) -> None:
+        """The loader's distributor setup, run once per configuration.
+
+        It runs on a GIC in its reset state (every machine of a configuration
+        starts in the same one) and reads nothing but the GIC and the
+        configuration, so its effect is the same on every machine: the GIC
+        attributes it changes, the setup events it traces and the trigger
+        modes it records for the monitors. The first machine of a
+        configuration runs it and records that effect; later ones apply the
+        record (deep copies of the changed GIC state, the same immutable
+        events). A GIC whose state cannot be copied runs it every time."""
+        ran = []
+
+        def record():
+            ran.append(True)
+            try:
+                before = self.gic.state()
+            except TypeError:
+                before = None
+            self._guard(self._loader)
+            events = self._commit(-1)
+            if before is None:
+                return None
+            try:
+                changes = self.gic.changes_since(before)
+            except TypeError:
+                return None
+            return changes, tuple(events), tuple(self.monitor.triggers.items())
+
+        recorded = self.config.derived("loader-setup", record)
+        if ran:
+            return
+        if recorded is None:
+            self._guard(self._loader)
+            return
+        changes, events, triggers = recorded
+        self.gic.apply(changes)
+        self.trace += events
+        self.monitor.triggers.update(triggers)
 
     def _loader(self) -> None:
         port = Port(self.gic, "loader", self._sink)
@@ -143,6 +194,8 @@ class Machine:
         found: list[Violation] = []
         for monitor in MONITORS:
             found += monitor(self, index, step, events, live)
+        # The monitors have seen this step's changes.
+        self.gic.changed.clear()
         forget_taken_sgis(self)
         self.violations += found
         return found

@@ -9,9 +9,11 @@ its devices and shared regions) and maps devices as whole pages.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from attrs import frozen
 
-from model.config import Kernel, MachineConfig, Region
+from model.config import Kernel, MachineConfig, Region, SharedRegion
 
 __all__ = ["Owned", "Route", "Overlap", "MemoryMap", "CONFLICTING_KINDS"]
 
@@ -92,7 +94,22 @@ class MemoryMap:
     def __init__(self, config: MachineConfig) -> None:
         self.config = config
         self.owned = self._owned(config)
+        self._segments: tuple[list[int], list[tuple[Owned, ...]]] | None = None  # owners_of's index, built on first use
+        # Built once for all kernels (each kernel used to scan every shared
+        # region's access list and search the devices by name).
+        self._frames = gic_frames(config)
+        self._access: dict[str, list[tuple[SharedRegion, str]]] = {}
+        for shared in config.shared:
+            for name, mode in shared.access:
+                self._access.setdefault(name, []).append((shared, mode))
         self._routes = {k.name: self._kernel_routes(k) for k in config.kernels}
+
+    @classmethod
+    def of(cls, config: MachineConfig) -> "MemoryMap":
+        """The memory map of a configuration, built once per configuration and
+        shared by its machines (what a MemoryMap holds never changes after
+        construction; owners_of's index is only derived from it, lazily)."""
+        return config.derived("memory-map", lambda: cls(config))
 
     @staticmethod
     def _owned(config: MachineConfig) -> tuple[Owned, ...]:
@@ -111,8 +128,30 @@ class MemoryMap:
         return tuple(owned)
 
     def owners_of(self, address: int) -> tuple[Owned, ...]:
-        """Every configured region containing address, with its owner."""
-        return tuple(o for o in self.owned if o.region.contains(address))
+        """Every configured region containing address, with its owner (in `owned` order)."""
+        if self._segments is None:
+            self._segments = self._segment_index()
+        points, covers = self._segments
+        i = bisect_right(points, address) - 1
+        return covers[i] if 0 <= i < len(covers) else ()
+
+    def _segment_index(self) -> tuple[list[int], list[tuple[Owned, ...]]]:
+        """The addresses where some region starts or ends, sorted, and for each
+        segment between two consecutive ones the regions covering all of it
+        (in `owned` order): a region contains an address exactly when it
+        covers the segment the address falls in. Built in one sweep."""
+        order = {id(o): n for n, o in enumerate(self.owned)}
+        spans = [o for o in self.owned if o.region.base < o.region.end]
+        points = sorted({o.region.base for o in spans} | {o.region.end for o in spans})
+        starts: dict[int, list[Owned]] = {}
+        for o in spans:
+            starts.setdefault(o.region.base, []).append(o)
+        covers: list[tuple[Owned, ...]] = []
+        active: list[Owned] = []
+        for point in points[:-1]:
+            active = [o for o in active if o.region.end > point] + starts.get(point, [])
+            covers.append(tuple(sorted(active, key=lambda o: order[id(o)])))
+        return points, covers
 
     def overlaps(self) -> tuple[Overlap, ...]:
         """Every pair of conflicting regions that share addresses (lowest shared address).
@@ -137,19 +176,18 @@ class MemoryMap:
     def _kernel_routes(self, kernel: Kernel) -> tuple[Route, ...]:
         routes = [Route("ram-untyped", r.base, r.end, f"RAM untyped {r.name} {span(r.base, r.end)}")
                   for r in kernel.ram]
-        for shared in self.config.shared:
-            for name, mode in shared.access:
-                if name == kernel.name:
-                    r = shared.region
-                    routes.append(Route("shared", r.base, r.end,
-                                        f"shared region {shared.name} ({mode}) {span(r.base, r.end)}",
-                                        writable=mode == "rw"))
+        # Shared regions in configuration order, then access-list order.
+        for shared, mode in self._access.get(kernel.name, ()):
+            r = shared.region
+            routes.append(Route("shared", r.base, r.end,
+                                f"shared region {shared.name} ({mode}) {span(r.base, r.end)}",
+                                writable=mode == "rw"))
         for device in kernel.devices:
             base, end = _round_out(self.config.device(device).region, self.config.page)
             routes.append(Route("device-page", base, end, f"device page {device} {span(base, end)}"))
         if kernel.profile.device_untypeds == "all":
             holes = [(r.base, r.end) for r in kernel.ram]
-            holes += [(r.base, r.end) for r in gic_frames(self.config)]
+            holes += [(r.base, r.end) for r in self._frames]
             for base, end in _complement(1 << self.config.paddr_bits, holes):
                 routes.append(Route("device-untyped", base, end, f"device untyped {span(base, end)}"))
         return tuple(routes)

@@ -39,6 +39,13 @@ class MonitorState:
         self.icfgr_writes: dict[int, tuple[int, str | None, int | None]] = {}
         # (kernel, INTID) -> ICFGR write count when the kernel read the word
         self.icfgr_reads: dict[tuple[str, int], int] = {}
+        # route_monitor: how much of the machine's acquisition log it has read,
+        # and SPI -> names of the kernels that acquired it.
+        self.acquisitions_read = 0
+        self.acquirers: dict[int, list[str]] = {}
+        # trigger_monitor: configured SPIs whose trigger mode still differs from
+        # the configured one after its last run (None: it has not run yet).
+        self.trigger_recheck: set[int] | None = None
 
     def once(self, key: tuple) -> bool:
         """True the first time key is seen: persistent states are reported once."""
@@ -52,13 +59,27 @@ Monitor = Callable[["Machine", int, Step, list[Event], frozenset[str]], list[Vio
 
 
 def construction_violations(machine: "Machine") -> list[Violation]:
-    """The layout checks (model.layout), then memory-overlap for every conflicting pair of regions."""
-    found = layout_violations(machine.config)
-    for overlap in machine.memory.overlaps():
+    """The layout checks (model.layout), then memory-overlap for every conflicting pair of regions.
+
+    These depend on the configuration alone, and a machine's monitor state
+    is empty when they run, so they are computed once per configuration
+    (with the memory-overlap keys they mark as reported) and replayed into
+    every machine built from it."""
+    found, keys = machine.config.derived("construction-violations", lambda: _construction(machine.config))
+    machine.monitor.reported.update(keys)
+    return list(found)
+
+
+def _construction(config) -> tuple[tuple[Violation, ...], frozenset[tuple]]:
+    from model.memory import MemoryMap
+
+    state = MonitorState()
+    found = layout_violations(config)
+    for overlap in MemoryMap.of(config).overlaps():
         key = ("memory-overlap", overlap.first.name, overlap.second.name)
-        if machine.monitor.once(key):
+        if state.once(key):
             found.append(_overlap_violation(-1, overlap.first, overlap.second, overlap.address))
-    return found
+    return tuple(found), frozenset(state.reported)
 
 
 def static_violations(config) -> list[Violation]:
@@ -68,7 +89,7 @@ def static_violations(config) -> list[Violation]:
     from model.memory import MemoryMap
 
     found = layout_violations(config)
-    found += [_overlap_violation(-1, o.first, o.second, o.address) for o in MemoryMap(config).overlaps()]
+    found += [_overlap_violation(-1, o.first, o.second, o.address) for o in MemoryMap.of(config).overlaps()]
     return found
 
 
@@ -134,8 +155,17 @@ def _masks_foreign(machine, event: RegAccess) -> bool:
     if event.activity != "init_irqs" or not event.register.startswith("GICD_ICENABLER["):
         return False
     word = int(event.register[len("GICD_ICENABLER["):-1])
-    own = {intid for intid, _ in machine.config.kernel(event.actor).spis}
+    own = _own_spis(machine.config, event.actor)
     return any(event.value >> bit & 1 and 32 * word + bit >= 32 and 32 * word + bit not in own for bit in range(32))
+
+
+def _own_spis(config, kernel: str) -> frozenset[int]:
+    """The INTIDs a kernel lists among its SPIs (computed once per configuration)."""
+    table = config.derived("own-spis", lambda: {})
+    own = table.get(kernel)
+    if own is None:
+        own = table[kernel] = frozenset(intid for intid, _ in config.kernel(kernel).spis)
+    return own
 
 
 def _routing(machine, intid: int, owner) -> tuple[str, int, bool]:
@@ -151,14 +181,50 @@ def _routing(machine, intid: int, owner) -> tuple[str, int, bool]:
         return f"GICD_ITARGETSR[{intid // 4}]+{intid % 4}", byte, bool(byte) and not byte & ~mask
     assert isinstance(gic, GicV3)
     route = gic.route_of(intid)
-    good = {irouter_value(machine.config.core(c).mpidr) for c in owner.cores}
+    good = _good_routes(machine.config, owner)
     written = intid in gic.route_written  # the reset value is UNKNOWN
     return f"GICD_IROUTER[{intid}]", route, written and not route & IROUTER_IRM and route in good
 
 
+def _good_routes(config, owner) -> frozenset[int]:
+    """The GICD_IROUTER values naming one of the owner's cores (once per
+    configuration and tuple of cores)."""
+    table = config.derived("good-routes", lambda: {})
+    good = table.get(owner.cores)
+    if good is None:
+        good = table[owner.cores] = frozenset(irouter_value(config.core(c).mpidr) for c in owner.cores)
+    return good
+
+
+def _kernel_order(config) -> dict[str, int]:
+    """Kernel name -> its position in Machine.kernels (first occurrence in the configuration)."""
+    return config.derived("kernel-order", lambda: {name: n for n, name in enumerate(dict.fromkeys(k.name for k in config.kernels))})
+
+
 def route_monitor(machine, index, step, events, live) -> list[Violation]:
     """spi-misrouted: an SPI its owner acquired is disabled or routed elsewhere,
-    or the kernel refused to hand the owner its SPI at all."""
+    or the kernel refused to hand the owner its SPI at all.
+
+    Each kernel that acquired an SPI expects it at one of its own cores (an
+    SPI two kernels own is therefore misrouted for one of them). The check of
+    a pair (kernel, SPI) depends only on the SPI's enable bit, its routing
+    register (value and, GICv3, whether it was ever written) and the
+    configuration, and a misrouting is reported once per (SPI, kernel,
+    enabled, value). So instead of checking every acquired SPI of every
+    kernel after every step, this checks, in the same order (kernels in
+    Machine.kernels order, then INTID):
+
+    * the pairs acquired since its last run (the machine's acquisition log;
+      a kernel's SPI handlers are never removed), and
+    * the pairs of SPIs whose enable bit or routing a write changed since
+      its last run (the GIC's `changed` set, which the machine clears after
+      the monitors of each step).
+
+    Any other pair was checked at an earlier step (when acquired, or when
+    its state last changed) and its state has not changed since: a full
+    scan would find the same result, whose key is already reported if it is
+    a misrouting, so it would report nothing for it either.
+    """
     found = []
     if isinstance(step, AcquireIrq) and any(isinstance(e, Refusal) and e.kernel == step.kernel for e in events):
         reason = next(e.error for e in events if isinstance(e, Refusal))
@@ -166,19 +232,29 @@ def route_monitor(machine, index, step, events, live) -> list[Violation]:
             "spi-misrouted", index, f"INTID {step.intid} of {step.kernel}: the kernel refused it ({reason})",
             {"intid": step.intid, "owner": step.kernel, "enabled": False, "register": None, "value": None,
              "targets": (), "expected": machine.config.kernel(step.kernel).cores}))
-    for kernel in machine.kernels.values():
-        # Each kernel that acquired an SPI expects it at one of its own cores;
-        # an SPI two kernels own is therefore misrouted for one of them.
-        owner = machine.config.kernel(kernel.name)
-        for intid in kernel.acquired():
-            if intid < 32:
-                continue
-            register, value, routed_ok = _routing(machine, intid, owner)
-            enabled = machine.gic.spi_enabled(intid)
-            if enabled and routed_ok:
-                continue
-            if machine.monitor.once(("spi-misrouted", intid, kernel.name, enabled, value)):
-                found.append(_misrouted(machine, index, kernel.name, intid, register, value, enabled))
+    state = machine.monitor
+    log = machine.acquisitions
+    pairs: set[tuple[str, int]] = set()
+    for kernel, intid in log[state.acquisitions_read:]:
+        # Only the kernels the machine runs (a kernel listed twice under one name runs once).
+        if intid >= 32 and machine.kernels.get(kernel.name) is kernel:
+            state.acquirers.setdefault(intid, []).append(kernel.name)
+            pairs.add((kernel.name, intid))
+    state.acquisitions_read = len(log)
+    for intid in machine.gic.changed:
+        for name in state.acquirers.get(intid, ()):
+            pairs.add((name, intid))
+    if not pairs:
+        return found
+    order = _kernel_order(machine.config)
+    for name, intid in sorted(pairs, key=lambda pair: (order[pair[0]], pair[1])):
+        owner = machine.config.kernel(name)
+        register, value, routed_ok = _routing(machine, intid, owner)
+        enabled = machine.gic.spi_enabled(intid)
+        if enabled and routed_ok:
+            continue
+        if state.once(("spi-misrouted", intid, name, enabled, value)):
+            found.append(_misrouted(machine, index, name, intid, register, value, enabled))
     return found
 
 
@@ -213,19 +289,43 @@ def delivery_monitor(machine, index, step, events, live) -> list[Violation]:
 
 # ---------------------------------------------------------------- triggers
 def trigger_monitor(machine, index, step, events, live) -> list[Violation]:
-    """trigger-lost: an SPI no longer has the trigger mode its kernel configured."""
+    """trigger-lost: an SPI no longer has the trigger mode its kernel configured.
+
+    Its first run compares every configured SPI's trigger bit with the
+    configured mode; later runs compare, in the same (INTID) order, only
+
+    * the SPIs left mismatched by the previous run (skipped there because a
+      stale write of the same step already reported them),
+    * the SPIs whose trigger bit a write changed since the previous run (the
+      GIC's `changed` set, cleared by the machine after each step's monitors),
+    * the SPI whose configured mode this step records.
+
+    After a run every configured SPI outside the first group matches its
+    configured mode (a reported mismatch becomes the new expectation). The
+    expectations change only here (and in the loader, before the first
+    run), so an SPI in none of the groups still matches: a full scan would
+    report nothing for it, and comparing it has no effect.
+    """
     state = machine.monitor
     found = []
+    recheck = state.trigger_recheck
+    check = set(state.triggers) if recheck is None else recheck | {i for i in machine.gic.changed if i in state.triggers}
     if isinstance(step, TriggerRead):
         state.icfgr_reads[(step.kernel, step.intid)] = state.icfgr_writes.get(step.intid // 16, (0, None, None))[0]
     if isinstance(step, (TriggerWrite, ConfigureTrigger)) and _wrote_icfgr(events, step.kernel):
         found += _stale_write(state, index, step)
         kernel = machine.kernels[step.kernel]
         state.triggers[step.intid] = (step.kernel, kernel.triggers.get(step.intid) == "edge")
+        check.add(step.intid)
     reported = {v.details["intid"] for v in found}
-    for intid, (kernel, edge) in sorted(state.triggers.items()):
+    state.trigger_recheck = set()
+    for intid in sorted(check):
+        kernel, edge = state.triggers[intid]
         actual = machine.gic.is_edge(intid)
-        if actual != edge and intid not in reported and state.once(("trigger-lost", intid, index)):
+        if actual != edge and (intid in reported or not state.once(("trigger-lost", intid, index))):
+            state.trigger_recheck.add(intid)
+            continue
+        if actual != edge:
             writers = _icfgr_writers(events, intid)
             found.append(Violation(
                 "trigger-lost", index,
@@ -408,7 +508,7 @@ def init_monitor(machine, index, step, events, live) -> list[Violation]:
     # that can. A coreless kernel used to count as booting uninitialised (found by the
     # differential test; GIC-INIT's encoding leaves coreless kernels out).
     came_up = machine.kernels[step.kernel].booted
-    bootable = {k.name for k in machine.config.kernels if k.cores}
+    bootable = machine.config.derived("bootable", lambda: frozenset(k.name for k in machine.config.kernels if k.cores))
     if came_up and not reset and not state.initialisers and state.once(("dist-init", "uninitialised", step.kernel)):
         found.append(Violation("dist-init", index, f"{step.kernel} boots before anyone initialised the distributor",
                                {"problem": "uninitialised", "kernel": step.kernel, "initialisers": ()}))

@@ -5,6 +5,8 @@ with the software agent (a kernel or the loader) and what it was doing.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import attrs
 
 from model.config import Core, MachineConfig, affinity_of
@@ -363,9 +365,20 @@ class V3Driver(Driver):
             self.port.msr(core, "ICC_DIR_EL1", intid)
 
 
+# (cores, name -> core) of the last make_driver call: a machine makes one driver
+# per kernel, all from the same cores tuple (the cached tuple is kept alive, so
+# `is` cannot match a different tuple). The drivers only read the mapping.
+_by_name_cache: tuple[tuple[Core, ...], MappingProxyType] | None = None
+
+
 def make_driver(port: Port, gic: GicBase, cores: tuple[Core, ...]) -> Driver:
     """The seL4 driver matching the GIC's version."""
-    by_name = {core.name: core for core in cores}
+    global _by_name_cache
+    if _by_name_cache is not None and _by_name_cache[0] is cores:
+        by_name = _by_name_cache[1]
+    else:
+        by_name = MappingProxyType({core.name: core for core in cores})
+        _by_name_cache = (cores, by_name)
     if isinstance(gic, GicV3):
         return V3Driver(port, gic, by_name)
     return V2Driver(port, gic, by_name)
