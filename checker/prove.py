@@ -66,6 +66,8 @@ def _run_family(spec: Spec, ids: tuple[str, ...], options: Options) -> list[Resu
         ]
         share = (time.perf_counter() - start) / max(1, len(found))
         results += [evolve(r, seconds=share) for r in found]
+    if session is not None:
+        session.close()  # frees its z3 context before the next family makes one
     return results
 
 
