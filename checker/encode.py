@@ -78,7 +78,6 @@ class Session:
         self.memo.clear()  # obligations keep tables here that point back at the session
         self._nums.clear()
         self._sorts.clear()
-        self._assumed.clear()
         self._incremental = None
 
     # ---------------------------------------------------------------- terms
