@@ -151,7 +151,6 @@ class _CoreTables:
 
     def __init__(self, s: Session, spec: Spec) -> None:
         cpus = spec.platform.cpus
-        self.s = s
         self.names = [c.name for c in cpus]
         self.k = s.var("core", 16)
         self.in_range = z3.ULT(self.k, s.num(len(cpus), 16))
@@ -195,7 +194,7 @@ def _target_class(spec: Spec, c: Channel) -> tuple[int, str | None]:
 
 
 def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tuple[_Encoding | None, Outcome]]:
-    """Per channel: does its write miss the receiving core or reach another one? (inside `cores.facts`)
+    """Per channel: does its write miss the receiving core or reach another one?
 
     Which cores a write reaches depends only on the raw target (not on the
     SGI number, which sits in bits the GIC does not match on), so channels
