@@ -15,7 +15,7 @@ Nothing from z3 leaves this module and `obligations/`: `Outcome` is plain data.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from contextlib import contextmanager
 
@@ -67,6 +67,13 @@ class Session:
         # (query label, z3's answer, cvc5's answer) for every definite disagreement.
         self.disagreements: list[tuple[str, str, str]] = []
         self.queries = 0
+
+    def shared(self, key: str, spec: Any, make: Callable[[], Any]) -> Any:
+        """`make()`, made once per session and spec: for what obligations of one family share."""
+        cached = self.memo.get(key)
+        if cached is None or cached[0] is not spec:
+            cached = self.memo[key] = (spec, make())
+        return cached[1]
 
     def close(self) -> None:
         """Drop every z3 object the session holds, so its context is freed now.

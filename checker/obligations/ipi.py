@@ -167,10 +167,7 @@ class _CoreTables:
     @staticmethod
     def of(s: Session, spec: Spec) -> "_CoreTables":
         """The session's tables for `spec` (IPI-TARGET and IPI-UNIQUE share them)."""
-        cached = s.memo.get("ipi-cores")
-        if cached is None or cached[0] is not spec:
-            cached = s.memo["ipi-cores"] = (spec, _CoreTables(s, spec))
-        return cached[1]
+        return s.shared("ipi-cores", spec, lambda: _CoreTables(s, spec))
 
 
 def reached_cores(spec: Spec, s: Session, cores: _CoreTables, c: Channel) -> tuple[_Encoding, list[str], Outcome]:
@@ -198,12 +195,14 @@ def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tup
 
     Which cores a write reaches depends only on the raw target (not on the
     SGI number, which sits in bits the GIC does not match on), so channels
-    with the same target and receiving core share one query.
+    with the same target and receiving core share one query. IPI-TARGET and
+    IPI-UNIQUE share one session and these answers.
     """
-    cached = s.memo.get("ipi-target")
-    if cached is not None and cached[0] is spec:
-        return cached[1]  # IPI-TARGET and IPI-UNIQUE share one session and these answers
-    out: dict[str, tuple[_Encoding, Outcome]] = {}
+    return s.shared("ipi-target", spec, lambda: _decide_targets(spec, s, cores))
+
+
+def _decide_targets(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tuple[_Encoding | None, Outcome]]:
+    out: dict[str, tuple[_Encoding | None, Outcome]] = {}
     classes: dict[tuple, Channel] = {}
     for c in spec.channels:
         classes.setdefault(_target_class(spec, c), c)
@@ -228,7 +227,6 @@ def target_outcomes(spec: Spec, s: Session, cores: _CoreTables) -> dict[str, tup
             enc = _Encoding(s, spec, cores, c.sgi, target)
             outcome = Outcome("sat", {"value": z3.simplify(enc.value).as_long(), "valid": outcome.values["valid"]})
         out[c.name] = (enc, outcome)
-    s.memo["ipi-target"] = (spec, out)
     return out
 
 

@@ -37,10 +37,7 @@ def _checked_witness(s: Session, violation, x, value: int) -> int:
 
 def _regions(spec: Spec, s: Session) -> list[Owned]:
     """`all_regions(spec)`, made once per session: the four memory obligations share it."""
-    cached = s.memo.get("regions")
-    if cached is None or cached[0] is not spec:
-        cached = s.memo["regions"] = (spec, all_regions(spec))
-    return cached[1]
+    return s.shared("regions", spec, lambda: all_regions(spec))
 
 
 def _lt(s: Session, a: int, b: int) -> z3.BoolRef:
