@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import time
 
-from attrs import evolve, frozen
+from attrs import evolve
 
 from checker import load as loading
+from checker.data import frozen
 from checker.prove import Options, apply_waivers, run_obligations
 from checker.diagnostics import Diagnostic
 from checker.resolve import resolve

@@ -7,7 +7,7 @@ files into a `Spec`.
 
 from __future__ import annotations
 
-from attrs import frozen
+from checker.data import frozen
 
 from checker.span import Span
 

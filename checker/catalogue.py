@@ -6,7 +6,7 @@ This module is plain data so the resolver (to check `allow` IDs) and the CLI
 
 from __future__ import annotations
 
-from attrs import frozen
+from checker.data import frozen
 
 
 @frozen

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from attrs import frozen
+from checker.data import frozen
 
 from checker.span import Span
 

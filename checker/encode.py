@@ -20,7 +20,7 @@ from typing import Any
 from contextlib import contextmanager
 
 import z3
-from attrs import frozen
+from checker.data import frozen
 from z3 import z3core
 
 ADDR_BITS = 66

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from attrs import frozen
+from checker.data import frozen
 
 from checker import ast
 from checker.diagnostics import Diagnostic, error

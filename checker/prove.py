@@ -10,8 +10,9 @@ import os
 import time
 from collections.abc import Callable, Iterable
 
-from attrs import evolve, field, frozen
+from attrs import evolve, field
 
+from checker.data import frozen
 from checker.catalogue import OBLIGATION_IDS
 from checker.diagnostics import Diagnostic, warning
 from checker.encode import Session

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Hashable, Iterable, Sequence
 
-from attrs import frozen
+from checker.data import frozen
 
 from checker.spec import Region, Spec
 

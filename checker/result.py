@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import field, frozen
+from attrs import field
 
+from checker.data import frozen
 from checker.diagnostics import Diagnostic
 from checker.span import Span
 

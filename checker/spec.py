@@ -9,8 +9,9 @@ a failure, not an exception).
 
 from __future__ import annotations
 
-from attrs import field, frozen
+from attrs import field
 
+from checker.data import frozen
 from checker.span import Span
 
 SPI_BASE = 32

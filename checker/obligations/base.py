@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from attrs import frozen
+from checker.data import frozen
 
 from checker.encode import Outcome, Session
 from checker.catalogue import BY_ID
