@@ -18,6 +18,10 @@ fresh, whatever is being edited in checker/ meanwhile):
   with os.wait4. checker/ and model/ are byte-compiled first, as
   `pip install` does, so no run pays for compiling them.
 
+Once per spec, when `perf` is installed, one more whole process is run under
+`perf stat` to count its CPU instructions: a number that, unlike time,
+hardly depends on the machine's state.
+
 Medians over `--runs` are reported. The `growth` series doubles kernels,
 regions, SPIs and channels together (16..256 kernels) and fits the exponent
 of whole-process time against size by log-log least squares.
@@ -31,6 +35,7 @@ import json
 import math
 import os
 import platform as _platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -202,11 +207,35 @@ def byte_compile() -> None:
     subprocess.run([PYTHON, "-m", "compileall", "-q", *dirs], check=True)
 
 
-def run_process(path: str, jobs_flag: str | None, jobs: int | None, timeout: float | None) -> dict:
-    """The whole pcheck process: wall time from fork to exit and its own peak RSS."""
+def _process_cmd(path: str, jobs_flag: str | None, jobs: int | None) -> list[str]:
     cmd = [PYTHON, "-m", "checker", path, "--format", "json", "-o", os.devnull]
     if jobs_flag and jobs:
         cmd += [jobs_flag, str(jobs)]
+    return cmd
+
+
+def count_instructions(path: str, jobs_flag: str | None, jobs: int | None) -> int | None:
+    """CPU instructions of one whole pcheck process, from `perf stat`; None without perf.
+
+    Wall and CPU time of the same run move by up to 80% with this machine's
+    state; the instruction count moves by about 1%, so it is the number to
+    compare between commits. Counted in a run of its own, so perf never
+    sits in the timed runs.
+    """
+    if shutil.which("perf") is None:
+        return None
+    cmd = ["perf", "stat", "-x", ",", "-e", "instructions", "--", *_process_cmd(path, jobs_flag, jobs)]
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr.splitlines():
+        fields = line.split(",")
+        if len(fields) > 2 and fields[2].startswith("instructions") and fields[0].isdigit():
+            return int(fields[0])
+    return None  # perf without access to the counter ("<not supported>", "<not counted>")
+
+
+def run_process(path: str, jobs_flag: str | None, jobs: int | None, timeout: float | None) -> dict:
+    """The whole pcheck process: wall time from fork to exit and its own peak RSS."""
+    cmd = _process_cmd(path, jobs_flag, jobs)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -254,6 +283,7 @@ def measure(spec: dict, runs: int, args, jobs_flag) -> dict:
         "stage_runs": stages,
         "process": _median_tree(procs) if procs else None,
         "process_runs": procs,
+        "process_instructions": None if args.no_process else count_instructions(spec["path"], jobs_flag, args.jobs),
     }
 
 
@@ -282,7 +312,7 @@ def table(results: list[dict]) -> str:
         for f in (r["stages"] or {}).get("families", {}):
             if f not in families:
                 families.append(f)
-    head = ["spec", "import", "parse", "(warm)", "resolve"] + families + ["prove", "replay", "in-proc", "process", "proc cpu", "peak MiB", "proc MiB"]
+    head = ["spec", "import", "parse", "(warm)", "resolve"] + families + ["prove", "replay", "in-proc", "process", "proc cpu", "G instr", "peak MiB", "proc MiB"]
     rows = [head]
     for r in results:
         s, p = r["stages"] or {}, r["process"] or {}
@@ -292,6 +322,7 @@ def table(results: list[dict]) -> str:
             + [_fmt_s(fam.get(f)) for f in families]
             + [_fmt_s(s.get("prove")), _fmt_s(s.get("replay")), _fmt_s(s.get("in_process")), _fmt_s(p.get("wall")),
                _fmt_s(p["user"] + p["sys"]) if p else "-",
+               f"{r['process_instructions'] / 1e9:.3f}" if r.get("process_instructions") else "-",
                f"{s['peak_kib'] / 1024:.0f}" if s else "-", f"{p['peak_kib'] / 1024:.0f}" if p else "-"]
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]

@@ -206,6 +206,18 @@ def test_keywords_are_names_where_a_name_is_expected():
     assert loaded.ok, [d.message for d in loaded.diagnostics]
 
 
+def test_interrupt_kinds_and_triggers_are_names_where_a_name_is_expected():
+    text = (
+        'include "../../specs/platforms/qemu-virt-gicv2.mk"\n'
+        "kernel spi { cores a0 ram at 0x4000_0000 size 4K irq spi 40 level }\n"
+        "kernel edge { cores a1 ram at 0x4000_1000 size 4K irq spi 41 edge }\n"
+    )
+    loaded = checker.load_text(text, os.path.join(INVALID, "kw.mk"))
+    assert loaded.ok, [d.message for d in loaded.diagnostics]
+    assert [k.name for k in loaded.spec.kernels] == ["spi", "edge"]
+    assert [(i.intid, i.trigger) for k in loaded.spec.kernels for i in k.irqs] == [(72, "level"), (73, "edge")]
+
+
 def test_unterminated_things_point_at_their_start():
     assert _messages("E102-unterminated-string.mk") == {(8, 25): "this string is not closed with '\"' on the same line"}
     assert _messages("E103-unterminated-comment.mk") == {(5, 36): "this comment is not closed with '*/'"}
