@@ -8,7 +8,6 @@ text, for the CLI and the text report.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 
 from checker.data import frozen
@@ -91,6 +90,8 @@ def warning(code: str, message: str, span: Span | None, *notes: Note) -> Diagnos
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest candidate, or an empty string."""
+    import difflib  # only a misspelt name needs it: 3 ms of every run's start-up otherwise
+
     close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
