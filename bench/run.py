@@ -7,7 +7,7 @@ Per spec and run, two fresh processes (so the checker is always imported
 fresh, whatever is being edited in checker/ meanwhile):
 
 * a *stage worker* (`bench/run.py --worker SPEC`) that times, in process:
-  parse (read + parse every file, `checker.load.load_path`), resolve
+  parse (read + parse every file, `checker.sources.load_path`), resolve
   (`checker.resolve.resolve`), each obligation family (its registered
   obligations, in catalogue order, with their own `checker.encode.Session`,
   exactly as `checker.prove.run_obligations` does) and replay
@@ -105,12 +105,10 @@ def _rss_kib() -> int:
 def worker(path: str, timeout: float) -> dict:
     """Time each stage in this (fresh) process."""
     t0 = time.perf_counter()
-    import checker  # noqa: F401
+    import checker.api  # noqa: F401  (the checking stack: z3, lark, attrs, the obligations)
     from attrs import evolve
 
-    import importlib
-
-    loading = importlib.import_module("checker.load")  # `checker.load` the attribute is the API function
+    from checker import sources as reading
     from checker.encode import Session
     from checker.obligations import registered
     from checker.resolve import resolve
@@ -120,7 +118,7 @@ def worker(path: str, timeout: float) -> dict:
     c = time.process_time()
 
     t = time.perf_counter()
-    sources = loading.load_path(path)
+    sources = reading.load_path(path)
     out["parse"] = time.perf_counter() - t
     out["cpu"]["parse"], c = time.process_time() - c, time.process_time()
     out["rss_kib"]["parse"] = _rss_kib()
@@ -179,7 +177,7 @@ def worker(path: str, timeout: float) -> dict:
     out["peak_kib"] = _rss_kib()
     # Parse again, warm: the first parse also builds the LALR parser (a fixed cost per process).
     t = time.perf_counter()
-    loading.load_path(path)
+    reading.load_path(path)
     out["parse_warm"] = time.perf_counter() - t
     return out
 

@@ -14,7 +14,7 @@ import time
 
 from attrs import evolve
 
-from checker import load as loading
+from checker import sources as reading
 from checker.data import frozen
 from checker.prove import Options, apply_waivers, run_obligations
 from checker.diagnostics import Diagnostic
@@ -37,7 +37,7 @@ class Loaded:
         return self.spec is not None
 
 
-def _finish(sources: loading.Sources) -> Loaded:
+def _finish(sources: reading.Sources) -> Loaded:
     diagnostics = list(sources.diagnostics)
     spec = None
     has_syntax_errors = any(d.is_error for d in diagnostics)
@@ -53,12 +53,12 @@ def _finish(sources: loading.Sources) -> Loaded:
 
 def load(path: str) -> Loaded:
     """Read, parse and resolve the spec at `path` and the files it includes."""
-    return _finish(loading.load_path(path))
+    return _finish(reading.load_path(path))
 
 
 def load_text(text: str, path: str = "<text>", base_dir: str | None = None) -> Loaded:
     """Parse and resolve spec text; includes are read relative to `base_dir` (default: `path`'s dir)."""
-    return _finish(loading.load_text(text, path, base_dir))
+    return _finish(reading.load_text(text, path, base_dir))
 
 
 def check(spec: Spec, options: Options | None = None) -> Report:

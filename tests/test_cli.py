@@ -134,6 +134,10 @@ def test_report_golden(fmt, ext):
 def test_python_dash_m_entry_point():
     proc = subprocess.run([sys.executable, "-m", "checker", "list"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0 and "MEM-BOUNDS" in proc.stdout
+    checked = subprocess.run([sys.executable, "-m", "checker", CLEAN], cwd=ROOT, capture_output=True, text=True)
+    assert checked.returncode == 0 and "PROVED: " in checked.stdout and " 0 failed" in checked.stdout
+    failed = subprocess.run([sys.executable, "-m", "checker", FAILING], cwd=ROOT, capture_output=True, text=True)
+    assert failed.returncode == 1 and "FAILED" in failed.stdout
 
 
 def test_progress_line_only_on_a_terminal_after_a_second(monkeypatch):

@@ -23,7 +23,7 @@ import pytest
 
 import checker
 from checker.diagnostics import CODES, render
-from checker.load import MAX_FILE_BYTES, MAX_FILES
+from checker.sources import MAX_FILE_BYTES, MAX_FILES
 from checker.parse import _parser
 from tests.corpus import ROOT
 

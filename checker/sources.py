@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 
-from checker.data import frozen
-
 from checker import ast
+from checker.data import frozen
 from checker.diagnostics import Diagnostic, error
 from checker.parse import parse_text
 from checker.span import Span
