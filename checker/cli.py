@@ -236,15 +236,17 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 def run() -> int:
     """The `pcheck` program (`python -m checker`): `main()` on sys.argv, in a process that exits next.
 
-    Two things only a whole process can decide (library callers keep their
-    collector and allocator as they are):
+    Three things only a whole process can decide (library callers keep
+    their allocator and collector as they are):
 
+    * glibc is told to keep freed z3 contexts for reuse (`_keep_freed_memory`).
     * Importing the checking stack (z3, lark, pcheck's own classes) makes
       about 100,000 objects that live until exit. With the collector on, it
       walks them some sixty times during the imports and again in every
-      full collection later, finding nothing: about 30 ms of a 0.4 s run.
-      So they are imported with the collector off and then frozen out of
-      its reach; it runs as usual on everything the check itself makes.
+      full collection later, finding nothing: 20M instructions, about 2% of
+      a run on the i.MX8MM example. So they are imported with the collector
+      off and then frozen out of its reach; it runs as usual on everything
+      the check itself makes.
     * The interpreter's shutdown collections would walk every object the
       check made; nothing left needs finalising (every file is closed), so
       those are frozen too before returning.

@@ -24,6 +24,9 @@ from checker.spec import Spec
 # Specs with fewer items (kernels, RAM slices, shared regions, channels,
 # devices) than this are checked in one process whatever `jobs` says.
 PARALLEL_FROM = 400
+# Below this many items, each family runs all its queries on one incremental
+# solver (see "Two ways to solve" in encode.py); every realistic spec does.
+INCREMENTAL_BELOW = 400
 
 
 @frozen
@@ -51,7 +54,10 @@ def _run_family(spec: Spec, ids: tuple[str, ...], options: Options) -> list[Resu
     results: list[Result] = []
     for ob in _selected(ids):
         if session is None:
-            session = Session(ob.family, options.timeout, options.dump_smt, options.cross_check, options.rlimit)
+            session = Session(
+                ob.family, options.timeout, options.dump_smt, options.cross_check, options.rlimit,
+                incremental=_size(spec) < INCREMENTAL_BELOW,
+            )
         if options.progress is not None:
             options.progress(ob.id)
         start = time.perf_counter()
