@@ -8,7 +8,6 @@ files into a `Spec`.
 from __future__ import annotations
 
 from checker.data import frozen
-
 from checker.span import Span
 
 

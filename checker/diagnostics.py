@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from checker.data import frozen
-
 from checker.span import Span
 
 ERROR = "error"

@@ -20,8 +20,9 @@ from typing import Any
 from contextlib import contextmanager
 
 import z3
-from checker.data import frozen
 from z3 import z3core
+
+from checker.data import frozen
 
 ADDR_BITS = 66
 

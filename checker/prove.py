@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable
 
 from attrs import evolve, field
 
-from checker.data import frozen
 from checker.catalogue import OBLIGATION_IDS
+from checker.data import frozen
 from checker.diagnostics import Diagnostic, warning
 from checker.encode import Session
 from checker.obligations import registered

@@ -10,7 +10,6 @@ import heapq
 from collections.abc import Hashable, Iterable, Sequence
 
 from checker.data import frozen
-
 from checker.spec import Region, Spec
 
 RAM = "ram"  # a kernel's RAM slice

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from checker.data import frozen
-
 from checker.encode import Outcome, Session
 from checker.catalogue import BY_ID
 from checker.result import FAILED, PROVED, UNKNOWN, Place, Result

@@ -9,8 +9,8 @@ kernel (each root task acquiring its SPIs right after its kernel boots).
 from __future__ import annotations
 
 import z3
-from checker.data import frozen
 
+from checker.data import frozen
 from checker.encode import Outcome, Session
 from checker.obligations.base import at, failed, hexaddr, obligation, proved, unknown
 from checker.obligations.boot import BootOrder, boot_initialises
