@@ -22,7 +22,7 @@ Each baseline runs in its own process, with a wall-clock limit (`--timeout`,
 default 600 s) and an address-space cap (`--memory-gib`, default 8). One that
 does not finish is reported as "did not finish in N s" with the work done
 (pairs built, orders simulated) and the extrapolated total. pcheck's own
-obligation (a fresh `checker.encode.Session`, as in `run_obligations`) is timed
+obligation (`checker.prove.run_obligations` with `--only` that ID, as `pcheck` runs it) is timed
 in another fresh process; the ratio is baseline time / pcheck time. Whenever
 both finish, their verdicts must agree (an AssertionError otherwise); a
 baseline that stopped early must at least agree on every violation it found.
@@ -244,14 +244,13 @@ def irq_route_orders(spec, progress: Progress) -> dict:
 
 
 def pcheck_side(spec) -> dict:
-    from checker.encode import Session
-    from checker.obligations import REGISTRY
+    from checker.options import Options
+    from checker.prove import run_obligations
 
     out = {}
     for id_ in KINDS:
-        ob = REGISTRY[id_]
         t, c = time.perf_counter(), time.process_time()
-        results = ob.check(spec, Session(ob.family, 600.0))
+        results = run_obligations(spec, Options(only=(id_,), timeout=600.0, replay=False, jobs=1))
         seconds = time.perf_counter() - t
         out[id_] = {
             "seconds": seconds,

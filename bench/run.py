@@ -8,9 +8,9 @@ fresh, whatever is being edited in checker/ meanwhile):
 
 * a *stage worker* (`bench/run.py --worker SPEC`) that times, in process:
   parse (read + parse every file, `checker.sources.load_path`), resolve
-  (`checker.resolve.resolve`), each obligation family (its registered
-  obligations, in catalogue order, with their own `checker.encode.Session`,
-  exactly as `checker.prove.run_obligations` does) and replay
+  (`checker.resolve.resolve`), each obligation family
+  (`checker.prove.run_family`, the function `pcheck` itself runs per family,
+  sessions and solver mode included) and replay
   (loading the model and `checker.replay.confirm_all` of the failed results),
   and reads ru_maxrss after each stage;
 * the *whole process* `python -m checker SPEC --format json -o /dev/null`,
@@ -105,12 +105,13 @@ def _rss_kib() -> int:
 def worker(path: str, timeout: float) -> dict:
     """Time each stage in this (fresh) process."""
     t0 = time.perf_counter()
-    import checker.api  # noqa: F401  (the checking stack: z3, lark, attrs, the obligations)
+    import checker.encode  # noqa: F401  (the checking stack: z3, lark, attrs, the obligations)
+    import checker.sources  # noqa: F401
     from attrs import evolve
 
     from checker import sources as reading
-    from checker.encode import Session
-    from checker.obligations import registered
+    from checker.options import Options
+    from checker.prove import families, run_family
     from checker.resolve import resolve
     from checker.result import FAILED, INTERNAL_ERROR
 
@@ -137,26 +138,22 @@ def worker(path: str, timeout: float) -> dict:
         raise SystemExit(f"{path}: resolve errors: {[str(d) for d in diags][:3]}")
     spec = evolve(spec, sources=dict(sources.texts))
 
-    families: dict[str, list] = {}
-    for ob in registered():
-        families.setdefault(ob.family, []).append(ob)
-    out["families"], out["obligations"], out["queries"], out["statuses"] = {}, {}, {}, {}
+    # The same entry point `pcheck` runs, one family at a time (checker.prove.run_family).
+    options = Options(timeout=timeout, replay=False)
+    out["families"], out["obligations"], out["methods"], out["statuses"] = {}, {}, {}, {}
     results = []
-    for family, obs in families.items():
+    for family in families(()):
         t = time.perf_counter()
-        session = Session(family, timeout)
-        for ob in obs:
-            t_ob, c_ob = time.perf_counter(), time.process_time()
-            found = ob.check(spec, session)
-            out["obligations"][ob.id] = time.perf_counter() - t_ob
-            out["cpu"][f"ob:{ob.id}"] = time.process_time() - c_ob
-            for r in found:
-                out["statuses"].setdefault(ob.id, {}).setdefault(r.status, 0)
-                out["statuses"][ob.id][r.status] += 1
-            results += found
+        found = run_family(spec, family, options)
         out["families"][family] = time.perf_counter() - t
         out["cpu"][family], c = time.process_time() - c, time.process_time()
-        out["queries"][family] = getattr(session, "queries", None)
+        for r in found:
+            out["obligations"][r.id] = out["obligations"].get(r.id, 0.0) + r.seconds
+            out["statuses"].setdefault(r.id, {}).setdefault(str(r.status), 0)
+            out["statuses"][r.id][str(r.status)] += 1
+            out["methods"].setdefault(r.id, {}).setdefault(str(r.method), 0)
+            out["methods"][r.id][str(r.method)] += 1
+        results += found
         out["rss_kib"][f"family:{family}"] = _rss_kib()
     out["prove"] = sum(out["families"].values())
 

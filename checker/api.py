@@ -14,13 +14,14 @@ import time
 
 from attrs import evolve
 
-from checker import sources as reading
 from checker.data import frozen
-from checker.prove import Options, apply_waivers, run_obligations
 from checker.diagnostics import Diagnostic
-from checker.resolve import resolve
+from checker.options import Options
 from checker.result import FAILED, Report
 from checker.spec import Spec
+
+# Reading specs loads lark, proving loads z3: both are imported by the
+# functions that need them, so `import checker` costs neither.
 
 
 @frozen
@@ -37,7 +38,9 @@ class Loaded:
         return self.spec is not None
 
 
-def _finish(sources: reading.Sources) -> Loaded:
+def _finish(sources) -> Loaded:
+    from checker.resolve import resolve
+
     diagnostics = list(sources.diagnostics)
     spec = None
     has_syntax_errors = any(d.is_error for d in diagnostics)
@@ -53,16 +56,22 @@ def _finish(sources: reading.Sources) -> Loaded:
 
 def load(path: str) -> Loaded:
     """Read, parse and resolve the spec at `path` and the files it includes."""
+    from checker import sources as reading
+
     return _finish(reading.load_path(path))
 
 
 def load_text(text: str, path: str = "<text>", base_dir: str | None = None) -> Loaded:
     """Parse and resolve spec text; includes are read relative to `base_dir` (default: `path`'s dir)."""
+    from checker import sources as reading
+
     return _finish(reading.load_text(text, path, base_dir))
 
 
 def check(spec: Spec, options: Options | None = None) -> Report:
     """Prove every obligation (or those in `options.only`) on a resolved Spec."""
+    from checker.prove import apply_waivers, run_obligations
+
     options = options or Options()
     start = time.perf_counter()
     results = run_obligations(spec, options)

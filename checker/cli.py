@@ -21,14 +21,11 @@ from attrs import evolve
 
 from checker.catalogue import BY_ID, CATALOGUE, OBLIGATION_IDS
 from checker.diagnostics import did_you_mean
+from checker.errors import CounterexampleError, UsageError
 from checker.report import FORMATS, formatter
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 SUBCOMMANDS = ("explain", "list", "replay")
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -88,7 +85,7 @@ def _write(text: str, path: str | None, stdout: TextIO) -> None:
 
 def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     from checker.api import load_and_check
-    from checker.prove import Options
+    from checker.options import Options
 
     args = _check_parser().parse_args(list(argv))
     if args.timeout <= 0:
@@ -189,7 +186,7 @@ def run_replay(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         doc = cex.read(args.file)
         outcome, hit = cex.replay_document(doc)
-    except cex.CexError as exc:
+    except CounterexampleError as exc:
         stderr.write(f"pcheck replay: error: {exc}\n")
         return EXIT_ERROR
     if args.format == "json":
@@ -252,7 +249,8 @@ def run() -> int:
       those are frozen too before returning.
     """
     _keep_freed_memory()
-    _import_checking_stack()
+    if sys.argv[1:2] not in (["list"], ["explain"], ["-h"], ["--help"], []):
+        _import_checking_stack()
     status = main()
     gc.freeze()
     return status
@@ -262,7 +260,8 @@ def _import_checking_stack() -> None:
     was_collecting = gc.isenabled()
     gc.disable()
     try:
-        import checker.api  # noqa: F401  (z3, lark, the obligations; main() imports it when it needs it)
+        import checker.encode  # noqa: F401  (z3; main() imports it when it needs it)
+        import checker.sources  # noqa: F401  (lark)
     finally:
         gc.freeze()
         if was_collecting:

@@ -19,6 +19,7 @@ from typing import Any
 
 import model
 
+from checker.errors import CounterexampleError
 from checker.replay import machine_config, reproduces, run
 from checker.report.json import location
 from checker.result import FAILED, Report, Result
@@ -26,10 +27,6 @@ from checker.spec import Spec
 
 FORMAT = "pcheck-counterexample"
 VERSION = 1
-
-
-class CexError(Exception):
-    """A counterexample file that is malformed or does not fit its own machine."""
 
 
 def document(spec: Spec, result: Result) -> dict[str, Any]:
@@ -78,23 +75,23 @@ def write_all(reports: Sequence[Report], directory: str, specs: dict[str, Spec])
 
 
 def read(path: str) -> dict[str, Any]:
-    """A counterexample document, checked for form; CexError says what is wrong."""
+    """A counterexample document, checked for form; CounterexampleError says what is wrong."""
     try:
         with open(path, encoding="utf-8") as handle:
             doc = json.load(handle)
     except OSError as exc:
-        raise CexError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise CounterexampleError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CexError(f"{path} is not JSON: {exc}") from exc
+        raise CounterexampleError(f"{path} is not JSON: {exc}") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise CexError(f"{path} is not a pcheck counterexample (no \"format\": \"{FORMAT}\")")
+        raise CounterexampleError(f"{path} is not a pcheck counterexample (no \"format\": \"{FORMAT}\")")
     if doc.get("version") != VERSION:
-        raise CexError(f"{path} has format version {doc.get('version')!r}; this pcheck reads version {VERSION}")
+        raise CounterexampleError(f"{path} has format version {doc.get('version')!r}; this pcheck reads version {VERSION}")
     for key, kind in (("machine", dict), ("scenario", list), ("expect", dict), ("obligation", str)):
         if not isinstance(doc.get(key), kind):
-            raise CexError(f"{path}: field '{key}' is missing or not a {kind.__name__}")
+            raise CounterexampleError(f"{path}: field '{key}' is missing or not a {kind.__name__}")
     if "kind" not in doc["expect"]:
-        raise CexError(f"{path}: 'expect' names no violation kind")
+        raise CounterexampleError(f"{path}: 'expect' names no violation kind")
     return doc
 
 
@@ -107,10 +104,10 @@ def _check_names(config: model.MachineConfig, scenario: list) -> None:
     }
     for index, step in enumerate(scenario):
         if not isinstance(step, dict):
-            raise CexError(f"step {index} is not an object")
+            raise CounterexampleError(f"step {index} is not an object")
         for field, names in known.items():
             if step.get(field) is not None and step[field] not in names:
-                raise CexError(f"step {index} names {field} '{step[field]}', which the machine does not have")
+                raise CounterexampleError(f"step {index} names {field} '{step[field]}', which the machine does not have")
 
 
 def replay_document(doc: dict[str, Any]) -> tuple[model.Run, model.Violation | None]:
@@ -120,7 +117,7 @@ def replay_document(doc: dict[str, Any]) -> tuple[model.Run, model.Violation | N
         _check_names(config, doc["scenario"])
         outcome = run(config, doc["scenario"])
     except (model.ModelError, ValueError, TypeError, KeyError) as exc:
-        raise CexError(f"the scenario does not fit its machine: {exc}") from exc
+        raise CounterexampleError(f"the scenario does not fit its machine: {exc}") from exc
     return outcome, reproduces(outcome, doc["expect"])
 
 

@@ -76,14 +76,21 @@ class Diagnostic:
         return self.severity == ERROR
 
 
+def _known(code: str) -> None:
+    if code not in CODES:
+        from checker.errors import InternalError
+
+        raise InternalError(f"diagnostic code {code} is not in the table of codes")
+
+
 def error(code: str, message: str, span: Span | None, *notes: Note) -> Diagnostic:
     """An error diagnostic; `code` must be one of `CODES`."""
-    assert code in CODES, code
+    _known(code)
     return Diagnostic(ERROR, code, message, span, tuple(notes))
 
 
 def warning(code: str, message: str, span: Span | None, *notes: Note) -> Diagnostic:
-    assert code in CODES, code
+    _known(code)
     return Diagnostic(WARNING, code, message, span, tuple(notes))
 
 

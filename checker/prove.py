@@ -1,25 +1,26 @@
-"""Run the obligations on a Spec: one solver session per family, waivers, stale waivers.
+"""Run the obligations on a Spec: one solver session per family, families in parallel, waivers.
 
-This is the stage between a resolved Spec and a Report. It knows nothing of
-z3 beyond handing each obligation its `Session`.
+This is the stage between a resolved Spec and a Report. Each obligation's
+results come from `checker.obligations.base.run`, the framework's one loop;
+this module decides which obligations run, in which process and session.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
-from attrs import evolve, field
+from attrs import evolve
 
-from checker.catalogue import OBLIGATION_IDS
-from checker.data import frozen
 from checker.diagnostics import Diagnostic, warning
-from checker.encode import Session
-from checker.obligations import registered
+from checker.obligations import OBLIGATION_IDS, OBLIGATIONS, Obligation
+from checker.obligations.base import run
+from checker.options import Options
 from checker.result import FAILED, INTERNAL_ERROR, WAIVED, Result
 from checker.spec import Spec
 
+__all__ = ["Options", "run_obligations", "apply_waivers", "PARALLEL_FROM", "INCREMENTAL_BELOW"]
 
 # Specs with fewer items (kernels, RAM slices, shared regions, channels,
 # devices) than this are checked in one process whatever `jobs` says.
@@ -29,43 +30,28 @@ PARALLEL_FROM = 400
 INCREMENTAL_BELOW = 400
 
 
-@frozen
-class Options:
-    """How to check: which obligations, per-query timeout, where to dump SMT-LIB."""
-
-    only: tuple[str, ...] = ()
-    timeout: float | None = 30.0
-    dump_smt: str | None = None
-    replay: bool = True
-    cross_check: bool = False  # re-solve every query with cvc5
-    rlimit: int | None = None  # z3 resource limit per query (deterministic, unlike a timeout)
-    jobs: int | None = None  # worker processes for independent families; None: one per core
-    progress: Callable[[str], None] | None = field(default=None, eq=False)  # told each obligation as it starts
-
-
-def _selected(only: Iterable[str]) -> list:
+def _selected(only: Iterable[str]) -> list[Obligation]:
     wanted = set(only)
-    return [ob for ob in registered() if not wanted or ob.id in wanted]
+    return [ob for ob in OBLIGATIONS if not wanted or ob.id in wanted]
 
 
 def _run_family(spec: Spec, ids: tuple[str, ...], options: Options) -> list[Result]:
     """The obligations of one family, in catalogue order, sharing one solver session."""
+    from checker.encode import Session  # z3: only once something is proved
+
     session = None
     results: list[Result] = []
     for ob in _selected(ids):
         if session is None:
             session = Session(
                 ob.family, options.timeout, options.dump_smt, options.cross_check, options.rlimit,
-                incremental=_size(spec) < INCREMENTAL_BELOW,
+                incremental=size(spec) < INCREMENTAL_BELOW,
             )
         if options.progress is not None:
             options.progress(ob.id)
         start = time.perf_counter()
         seen = len(session.disagreements)
-        try:
-            found = ob.check(spec, session)
-        except AssertionError as exc:  # an encoding invariant broke: a pcheck bug, not a verdict
-            found = [Result(ob.id, "all", INTERNAL_ERROR, f"internal error in {ob.id}: {exc}", spec.platform.span)]
+        found = run(ob, spec, session)
         found += [
             Result(ob.id, label.partition(" ")[2] or "all", INTERNAL_ERROR,
                    f"internal error: Z3 answered {mine} but cvc5 answered {theirs} on query '{label}'", spec.platform.span)
@@ -78,15 +64,22 @@ def _run_family(spec: Spec, ids: tuple[str, ...], options: Options) -> list[Resu
     return results
 
 
-def _families(only: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    families: dict[str, list[str]] = {}
+def families(only: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Family -> its selected obligation IDs, in catalogue order."""
+    out: dict[str, list[str]] = {}
     for ob in _selected(only):
-        families.setdefault(ob.family, []).append(ob.id)
-    return {f: tuple(ids) for f, ids in families.items()}
+        out.setdefault(ob.family, []).append(ob.id)
+    return {f: tuple(ids) for f, ids in out.items()}
 
 
-def _size(spec: Spec) -> int:
+def size(spec: Spec) -> int:
+    """The number of items that decides how a spec is checked (see PARALLEL_FROM, INCREMENTAL_BELOW)."""
     return len(spec.kernels) + sum(len(k.ram) for k in spec.kernels) + len(spec.shared) + len(spec.channels) + len(spec.platform.devices)
+
+
+def run_family(spec: Spec, family: str, options: Options) -> list[Result]:
+    """One family's results, exactly as `run_obligations` computes them (the benchmark times this)."""
+    return _run_family(spec, families(options.only)[family], options)
 
 
 def run_obligations(spec: Spec, options: Options) -> list[Result]:
@@ -96,10 +89,10 @@ def run_obligations(spec: Spec, options: Options) -> list[Result]:
     `options.jobs` > 1 they run in parallel worker processes. Small specs
     always run in this process: starting workers costs more than they save.
     """
-    families = _families(options.only)
-    jobs = min(options.jobs or os.cpu_count() or 1, len(families))
-    if jobs <= 1 or _size(spec) < PARALLEL_FROM:
-        by_family = {f: _run_family(spec, ids, options) for f, ids in families.items()}
+    by_id = families(options.only)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(by_id))
+    if jobs <= 1 or size(spec) < PARALLEL_FROM:
+        by_family = {f: _run_family(spec, ids, options) for f, ids in by_id.items()}
     else:
         # Imported here: most specs are checked in one process, and these cost ~20 ms of start-up.
         import multiprocessing
@@ -108,7 +101,7 @@ def run_obligations(spec: Spec, options: Options) -> list[Result]:
         worker_options = evolve(options, progress=None)
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {f: pool.submit(_run_family, spec, ids, worker_options) for f, ids in families.items()}
+            futures = {f: pool.submit(_run_family, spec, ids, worker_options) for f, ids in by_id.items()}
             by_family = {}
             for f, future in futures.items():
                 if options.progress is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,14 +12,37 @@ from checker.data import frozen
 from checker.diagnostics import Diagnostic
 from checker.span import Span
 
-PROVED = "proved"
-FAILED = "failed"
-WAIVED = "waived"
-UNKNOWN = "unknown"
-# The encoding and the reference model disagree: a bug in pcheck, never a verdict.
-INTERNAL_ERROR = "internal-error"
 
-STATUSES = (PROVED, FAILED, WAIVED, UNKNOWN, INTERNAL_ERROR)
+class _Word(str, enum.Enum):
+    """An enum whose members are their own text: "proved" == Status.PROVED, in JSON and f-strings alike."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class Status(_Word):
+    """The verdict of one obligation instance."""
+
+    PROVED = "proved"
+    FAILED = "failed"
+    WAIVED = "waived"
+    UNKNOWN = "unknown"
+    # The encoding and the reference model (or two parts of pcheck) disagree: a bug in pcheck, never a verdict.
+    INTERNAL_ERROR = "internal-error"
+
+
+class Method(_Word):
+    """How a verdict was reached."""
+
+    SOLVER = "solver"  # a Z3 query that was not a constant after simplification
+    FACTS = "facts"  # decided in Python from the spec's values, by the lemma the result names
+
+
+PROVED, FAILED, WAIVED, UNKNOWN, INTERNAL_ERROR = Status
+STATUSES = tuple(Status)
 
 
 @frozen
@@ -31,11 +55,11 @@ class Place:
 
 @frozen
 class Result:
-    """One obligation instance: its verdict, and for a failure the counterexample."""
+    """One obligation instance: its verdict, how it was reached, and for a failure the counterexample."""
 
     id: str
     subject: str
-    status: str
+    status: Status
     message: str
     location: Span | None
     counterexample: Mapping[str, Any] | None = None
@@ -46,6 +70,8 @@ class Result:
     scenario: tuple[Mapping[str, Any], ...] | None = None
     expect: Mapping[str, Any] | None = None
     seconds: float = 0.0
+    method: Method | None = None  # None for results no decision was made for (unknown, internal errors)
+    lemma: str | None = None  # the Python step the verdict rests on, by name (see checker/lemmas.py)
 
     def subject_names(self) -> tuple[str, ...]:
         """The names a waiver may use to match this result (`k0.ram,k1.ram` -> k0.ram, k0, k1.ram, k1)."""
@@ -85,9 +111,9 @@ class Report:
         return "proved"
 
     def counts(self) -> dict[str, int]:
-        counts = {status: 0 for status in STATUSES}
+        counts = {str(status): 0 for status in STATUSES}
         for r in self.results:
-            counts[r.status] += 1
+            counts[str(r.status)] += 1
         return counts
 
     @property

@@ -246,7 +246,11 @@ class Spec:
     sources: dict[str, str] = field(factory=dict, eq=False, hash=False)
 
     def kernel(self, name: str) -> Kernel:
-        return next(k for k in self.kernels if k.name == name)
+        """The kernel called `name`; KeyError if there is none."""
+        for k in self.kernels:
+            if k.name == name:
+                return k
+        raise KeyError(name)
 
 
 def default_target(spec: Spec, channel: Channel) -> int | None:
@@ -261,3 +265,17 @@ def default_target(spec: Spec, channel: Channel) -> int | None:
     if spec.platform.gic.version == 2:
         return core.gic_cpu
     return core.affinity
+
+
+def spis_in_spec(spec: Spec) -> dict[int, Irq]:
+    """Every SPI the spec mentions (devices and kernels), first mention kept, by INTID."""
+    found: dict[int, Irq] = {}
+    for dev in spec.platform.devices:
+        for irq in dev.irqs:
+            if irq.is_spi:
+                found.setdefault(irq.intid, irq)
+    for kernel in spec.kernels:
+        for irq in kernel.irqs:
+            if irq.is_spi:
+                found.setdefault(irq.intid, irq)
+    return dict(sorted(found.items()))

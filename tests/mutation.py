@@ -56,7 +56,7 @@ if ROOT not in sys.path:  # `python tests/mutation.py` as well as `python -m tes
 
 import checker  # noqa: E402
 from checker.catalogue import OBLIGATION_IDS  # noqa: E402
-from checker.obligations.boot import boot_initialises  # noqa: E402
+from checker.obligations.boot_order import boot_initialises  # noqa: E402
 from checker.regions import DEVICE, GIC, RAM, SHARED, all_regions, page_span  # noqa: E402
 from checker.result import FAILED, INTERNAL_ERROR, UNKNOWN, WAIVED  # noqa: E402
 from checker.spec import SEL4, Channel, Irq, Kernel, Region, Spec, default_target, spi_subject  # noqa: E402

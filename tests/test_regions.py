@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.regions import gaps, meeting_pairs
+from checker.lemmas import gaps, meeting_pairs
 
 interval = st.tuples(st.integers(0, 64), st.integers(0, 64))
 

@@ -29,6 +29,8 @@ def result_data(r: Result) -> dict[str, Any]:
         "counterexample": dict(r.counterexample) if r.counterexample is not None else None,
         "related": [{"what": p.what, "location": location(p.span)} for p in r.places],
         "waiver": r.waiver,
+        "method": r.method,
+        "lemma": r.lemma,
         "seconds": round(r.seconds, 6),
     }
 

@@ -22,6 +22,11 @@ def _suite(report: Report) -> ET.Element:
     )
     for r in report.results:
         case = ET.SubElement(suite, "testcase", classname=r.id, name=f"{r.id} {r.subject}", time=f"{r.seconds:.6f}")
+        if r.method is not None:
+            properties = ET.SubElement(case, "properties")
+            ET.SubElement(properties, "property", name="method", value=str(r.method))
+            if r.lemma:
+                ET.SubElement(properties, "property", name="lemma", value=r.lemma)
         where = f"{r.location}: " if r.location else ""
         if r.status == FAILED:
             ET.SubElement(case, "failure", message=r.message, type=r.id).text = where + r.message

@@ -55,6 +55,8 @@ def _results(report: Report) -> list[dict[str, Any]]:
                 {"id": n, "message": {"text": p.what}, **_location(p.span)[0]} for n, p in enumerate(r.places) if p.span
             ],
         }
+        if r.method is not None:
+            item["properties"] = {"method": str(r.method), "lemma": r.lemma}
         if r.status == WAIVED:
             item["suppressions"] = [{"kind": "inSource", "justification": r.waiver or ""}]
         out.append(item)

@@ -16,11 +16,22 @@ _LABEL = {
 }
 
 
+def how(r) -> str:
+    """`solver`, `solver, shaped by LEMMA` or `facts: LEMMA`: how the verdict was reached (shown with -v)."""
+    if r.method is None:
+        return ""
+    if r.method == "facts":
+        return f"facts: {r.lemma}" if r.lemma else "facts"
+    return f"solver, shaped by {r.lemma}" if r.lemma else "solver"
+
+
 def _result_lines(report: Report, verbose: bool) -> list[str]:
     lines = []
     for r in report.results:
         where = f"{r.location}: " if r.location and r.status != "proved" else ""
         head = f"{_LABEL[r.status]:<7} {r.id:<12} {r.subject}"
+        if verbose and how(r):
+            head += f"  [{how(r)}]"
         if r.status == "proved":
             lines.append(head)
             continue

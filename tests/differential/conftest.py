@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    from .test_differential import COUNTS
+    from tests.differential.counts import COUNTS
 
     if not any(n for n, _ in COUNTS.values()):
         return

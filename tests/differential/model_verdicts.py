@@ -40,9 +40,8 @@ from model.trace import ErrorEvent, Violation
 from checker.replay import machine_config
 from checker.spec import Spec, spi_subject
 
-# tests/ is on sys.path (pytest's rootdir-relative import of this package); the
-# boot-order brute force lives there and is shared, not duplicated.
-from test_boot_orders import model_verdicts as boot_orders  # noqa: E402
+# The boot-order brute force lives in tests/test_boot_orders.py and is shared, not duplicated.
+from tests.test_boot_orders import model_verdicts as boot_orders  # noqa: E402
 
 U66 = 1 << 66  # the solver's address space (checker/encode.py ADDR_BITS)
 

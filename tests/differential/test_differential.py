@@ -18,15 +18,12 @@ import os
 from hypothesis import HealthCheck, given, settings
 
 import checker
-from checker.catalogue import OBLIGATION_IDS
 
-from .model_verdicts import model_verdicts
-from .strategies import Case, cases, render
+from tests.differential.counts import COUNTS
+from tests.differential.model_verdicts import model_verdicts
+from tests.differential.strategies import Case, cases, render
 
 SLOW = os.environ.get("PCHECK_SLOW", "") not in ("", "0")
-
-# Obligation -> [examples compared, examples where it failed].
-COUNTS: dict[str, list[int]] = {ob: [0, 0] for ob in OBLIGATION_IDS}
 
 PAIRWISE = {"MEM-DISJOINT", "CPU-IDENT", "IRQ-TRIGGER", "IPI-UNIQUE"}
 

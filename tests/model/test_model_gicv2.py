@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import GICC2, GICD2, v2_cores
+from tests.model.machines import GICC2, GICD2, v2_cores
 from model import ConfigError, Core, Gic, GicV2, MmioError, SgiLost, SgiPended
 
 D = GICD2.base

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import GICD3, GICR3, v3_cores
+from tests.model.machines import GICD3, GICR3, v3_cores
 from model import (Gic, GicV3, MmioError, SgiLost, SgiPended, SysregError, irouter_value,
                    sgi1r_fields, sgi1r_from_target)
 

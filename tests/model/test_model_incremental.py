@@ -20,13 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import model.machine
-import model.monitors as monitors
-from conftest import machine_config
+from tests.model.machines import machine_config
 from model import (SEL4, SEL4_MK, SEL4_SMP, Access, AcquireIrq, BindChannel, Boot, Channel, ConfigureTrigger, Core,
                    Deliver, Kernel, Machine, MachineConfig, MemoryMap, Mmio, RaiseSpi, Region, SendChannel,
                    SharedRegion, TriggerRead, TriggerWrite)
 from model.gicv3 import IROUTER_IRM
-from model.layout import identity, mailboxes
+from model.monitors import irq_route, irq_trigger
+from model.monitors.cpu_ident import identity
+from model.monitors.ipi_mailbox import mailboxes
 from model.trace import Refusal, Violation
 
 
@@ -44,12 +45,12 @@ def full_route_monitor(machine, index, step, events, live) -> list[Violation]:
         for intid in kernel.acquired():
             if intid < 32:
                 continue
-            register, value, routed_ok = monitors._routing(machine, intid, owner)
+            register, value, routed_ok = irq_route._routing(machine, intid, owner)
             enabled = machine.gic.spi_enabled(intid)
             if enabled and routed_ok:
                 continue
             if machine.monitor.once(("spi-misrouted", intid, kernel.name, enabled, value)):
-                found.append(monitors._misrouted(machine, index, kernel.name, intid, register, value, enabled))
+                found.append(irq_route._misrouted(machine, index, kernel.name, intid, register, value, enabled))
     return found
 
 
@@ -58,20 +59,20 @@ def full_trigger_monitor(machine, index, step, events, live) -> list[Violation]:
     found = []
     if isinstance(step, TriggerRead):
         state.icfgr_reads[(step.kernel, step.intid)] = state.icfgr_writes.get(step.intid // 16, (0, None, None))[0]
-    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and monitors._wrote_icfgr(events, step.kernel):
-        found += monitors._stale_write(state, index, step)
+    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and irq_trigger._wrote_icfgr(events, step.kernel):
+        found += irq_trigger._stale_write(state, index, step)
         kernel = machine.kernels[step.kernel]
         state.triggers[step.intid] = (step.kernel, kernel.triggers.get(step.intid) == "edge")
     reported = {v.details["intid"] for v in found}
     for intid, (kernel, edge) in sorted(state.triggers.items()):
         actual = machine.gic.is_edge(intid)
         if actual != edge and intid not in reported and state.once(("trigger-lost", intid, index)):
-            writers = monitors._icfgr_writers(events, intid)
+            writers = irq_trigger._icfgr_writers(events, intid)
             found.append(Violation(
                 "trigger-lost", index,
-                f"INTID {intid} (SPI {intid - 32}) of {kernel} is {monitors._mode(actual)}, configured "
-                f"{monitors._mode(edge)}; GICD_ICFGR[{intid // 16}] last written by {', '.join(writers) or 'nobody'}",
-                {"intid": intid, "kernel": kernel, "expected": monitors._mode(edge), "actual": monitors._mode(actual),
+                f"INTID {intid} (SPI {intid - 32}) of {kernel} is {irq_trigger._mode(actual)}, configured "
+                f"{irq_trigger._mode(edge)}; GICD_ICFGR[{intid // 16}] last written by {', '.join(writers) or 'nobody'}",
+                {"intid": intid, "kernel": kernel, "expected": irq_trigger._mode(edge), "actual": irq_trigger._mode(actual),
                  "register": f"GICD_ICFGR[{intid // 16}]", "writers": writers}))
             state.triggers[intid] = (kernel, actual)
     return found
@@ -81,7 +82,8 @@ def full_trigger_monitor(machine, index, step, events, live) -> list[Violation]:
 def full_scans():
     """Machines stepped inside use the full-scan monitors."""
     saved = model.machine.MONITORS
-    swap = {monitors.route_monitor: full_route_monitor, monitors.trigger_monitor: full_trigger_monitor}
+    swap = {irq_route.route_monitor: full_route_monitor, irq_trigger.trigger_monitor: full_trigger_monitor}
+    assert all(m in saved for m in swap), "MONITORS no longer holds the monitors swapped here"
     model.machine.MONITORS = tuple(swap.get(m, m) for m in saved)
     try:
         yield

@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from conftest import GICD2, GICD3, machine_config
+from tests.model.machines import GICD2, GICD3, machine_config
 from model import (SEL4, SEL4_MK, SEL4_SMP, AcquireIrq, Boot, ConfigureTrigger, Deliver, ErrorEvent,
                    Kernel, Machine, Mmio, RaiseSpi, Refusal, RegAccess, Region, SendSgi, TriggerRead,
                    TriggerWrite, irouter_value, startup_scenario)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from conftest import machine_config
+from tests.model.machines import machine_config
 from model import (SEL4, SEL4_MK, STEP_TYPES, Access, AcquireIrq, BindChannel, Boot, Channel,
                    ConfigError, Core, Deliver, ErrorEvent, Kernel, Machine, MemAccess, Mmio, RaiseSpi,
                    Region, SendChannel, scenario_from_json, scenario_to_json, startup_scenario,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import GICC2, GICD2, GICD3, GICR3, machine_config
+from tests.model.machines import GICC2, GICD2, GICD3, GICR3, machine_config
 from model import (SEL4_MK, Boot, ConfigureTrigger, Core, ErrorEvent, Gic, GicV2, GicV3, Machine,
                    Mmio, SgiPended, sgi1r_fields, sgi1r_from_target)
 from model.gicv2 import sgir_targets

@@ -1,17 +1,17 @@
 """Trace text: deterministic, register names not offsets, violations marked.
 
-Golden files live in tests/model/golden/; run with PCHECK_UPDATE_GOLDEN=1
-to rewrite them after an intended change, then review the diff.
+Golden files live in tests/model/golden/; they change only with pytest's
+`--update-goldens` switch (tests/golden.py).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import machine_config
+from tests.golden import assert_golden
+from tests.model.machines import machine_config
 from model import (SEL4, SEL4_MK, Access, AcquireIrq, BindChannel, Boot, Channel, ConfigureTrigger,
                    Deliver, Machine, RaiseSpi, SendChannel, TriggerRead, TriggerWrite, format_trace)
 
@@ -20,10 +20,7 @@ CHANNELS = (Channel("a", "k0", "k1", "c1", 5, 0x1), Channel("b", "k1", "k0", "c0
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PCHECK_UPDATE_GOLDEN"):
-        path.write_text(text)
-    assert text == path.read_text()
+    assert_golden(name, text, str(GOLDEN))
 
 
 def stock_v2_run():

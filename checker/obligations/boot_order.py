@@ -1,4 +1,4 @@
-"""Boot orders, symbolically: what each kernel does to the shared distributor at boot.
+"""Boot orders, symbolically: what each kernel does to the shared distributor at boot (GIC-INIT, IRQ-ROUTE).
 
 Every kernel k gets an unconstrained integer pos_k, and k boots before j iff
 (pos_k, k's index) < (pos_j, j's index) lexicographically. Every assignment
@@ -17,16 +17,46 @@ What a boot does follows seL4 (see the README's profile table):
   loader `gic_init`, and it is E);
 - a distributor reset disables every SPI and routes every SPI to the booting
   core; `boot_mask all` also disables every SPI (one ICENABLER bit each).
+Which kernels may do either is read from the profiles (lemma: boot
+behaviour by profile, `may_initialise`, `may_disable`).
 """
 
 from __future__ import annotations
 
-import z3
+from typing import TYPE_CHECKING
 
-from checker.encode import Session
 from checker.spec import Kernel, Spec
 
+if TYPE_CHECKING:
+    from checker.encode import BitVec, Bool, Int, Session
+
 INDEX_BITS = 16
+
+
+def may_initialise(spec: Spec, k: Kernel) -> bool:
+    """Whether some boot order has k reset the distributor (decided from its profile alone).
+
+    A kernel without a core (a CPU-EXCL failure) never boots, so never writes the distributor.
+    """
+    mode = k.profile.dist_init
+    return bool(k.cores) and (mode == "always" or (mode == "first" and not spec.loader_gic_init))
+
+
+def may_disable(spec: Spec, k: Kernel) -> bool:
+    """Whether some boot order has k's boot disable SPIs it does not own (a reset, or masking every line)."""
+    return bool(k.cores) and (k.profile.boot_mask == "all" or may_initialise(spec, k))
+
+
+def boot_initialises(spec: Spec, order: list[str]) -> dict[str, bool]:
+    """For a concrete boot order: which kernels reset the distributor (for messages)."""
+    done = spec.loader_gic_init
+    result = {}
+    for name in order:
+        kernel = spec.kernel(name)
+        mode = kernel.profile.dist_init
+        result[name] = bool(kernel.cores) and (mode == "always" or (mode == "first" and not done))
+        done = done or result[name]
+    return result
 
 
 class BootOrder:
@@ -37,8 +67,8 @@ class BootOrder:
         self.spec = spec
         self.kernels = spec.kernels
         self.index = {k.name: n for n, k in enumerate(self.kernels)}
-        self._before: dict[tuple[str, str], z3.BoolRef] = {}
-        self._initialises: dict[str, z3.BoolRef] = {}
+        self._before: dict[tuple[str, str], Bool] = {}
+        self._initialises: dict[str, Bool] = {}
         if spec.boot_order is not None:
             fixed = {k.name: i for i, k in enumerate(spec.boot_order)}
             self.pos = {k.name: s.int_num(fixed[k.name]) for k in self.kernels}
@@ -53,39 +83,38 @@ class BootOrder:
         # make a query over the other symbols unsat. It matters: IRQ-ROUTE on
         # 256 kernels with 12 failing SPIs took 12 s with every definition
         # asserted and 0.8 s with none.
-        self._definitions: dict[str, z3.BoolRef] = {}
-        self._first: z3.BitVecRef | None = None
-        self._earliest_initialiser: z3.BitVecRef | None = None
-        self._tables: tuple[z3.FuncDeclRef, z3.FuncDeclRef, z3.FuncDeclRef] | None = None
+        self._definitions: dict[str, Bool] = {}
+        self._first: BitVec | None = None
+        self._earliest_initialiser: BitVec | None = None
+        self._tables: tuple | None = None
 
     @property
-    def constraint(self) -> z3.BoolRef:
+    def constraint(self) -> Bool:
         """The definitions of every symbol used so far: take it after building the queries it supports."""
         return self.s.all_of(list(self._definitions.values()))
 
     @property
-    def first(self) -> z3.BitVecRef:
+    def first(self) -> BitVec:
         """The index of the first kernel to boot (kernels without a core never boot)."""
         if self._first is None:
             self._first, self._definitions["first"] = self._earliest("first_kernel", [k for k in self.kernels if k.cores])
         return self._first
 
     @property
-    def earliest(self) -> z3.BitVecRef:
+    def earliest(self) -> BitVec:
         """The index of the first kernel to boot of those able to initialise the distributor."""
         if self._earliest_initialiser is None:
             self._earliest_initialiser, self._definitions["earliest"] = self._earliest("first_initialiser", self.initialisers)
         return self._earliest_initialiser
 
-    def _per_kernel_tables(self) -> tuple[z3.FuncDeclRef, z3.FuncDeclRef, z3.FuncDeclRef]:
+    def _per_kernel_tables(self) -> tuple:
         """Per-kernel facts as functions of a kernel index, so that a query can
         say "some kernel K with ..." through a fresh index in constant size."""
         if self._tables is None:
             s = self.s
-            index_sort = z3.BitVecSort(INDEX_BITS, s.ctx)
-            pos_of = z3.Function("pos_of", index_sort, z3.IntSort(s.ctx))
-            initialises_of = z3.Function("initialises_of", index_sort, z3.BoolSort(s.ctx))
-            disables_of = z3.Function("disables_of", index_sort, z3.BoolSort(s.ctx))
+            pos_of = s.function("pos_of", INDEX_BITS, "int")
+            initialises_of = s.function("initialises_of", INDEX_BITS, "bool")
+            disables_of = s.function("disables_of", INDEX_BITS, "bool")
             self._tables = (pos_of, initialises_of, disables_of)
             table = []
             for k in self.kernels:
@@ -98,20 +127,20 @@ class BootOrder:
             self._definitions["tables"] = s.all_of(table)
         return self._tables
 
-    def pos_of(self, k: z3.BitVecRef) -> z3.ArithRef:
+    def pos_of(self, k: BitVec) -> Int:
         """The position of kernel index k."""
         return self._per_kernel_tables()[0](k)
 
-    def initialises_of(self, k: z3.BitVecRef) -> z3.BoolRef:
+    def initialises_of(self, k: BitVec) -> Bool:
         """Kernel index k's boot resets the distributor."""
         return self._per_kernel_tables()[1](k)
 
-    def disables_of(self, k: z3.BitVecRef) -> z3.BoolRef:
+    def disables_of(self, k: BitVec) -> Bool:
         """Kernel index k's boot disables SPIs it does not own."""
         return self._per_kernel_tables()[2](k)
 
     # ---------------------------------------------------------------- order
-    def before(self, a: Kernel, b: Kernel) -> z3.BoolRef:
+    def before(self, a: Kernel, b: Kernel) -> Bool:
         """a boots before b (a and b distinct). Memoised: IRQ-ROUTE asks for the same atoms per SPI."""
         key = (a.name, b.name)
         atom = self._before.get(key)
@@ -120,29 +149,30 @@ class BootOrder:
             atom = self._before[key] = pa <= pb if self.index[a.name] < self.index[b.name] else pa < pb
         return atom
 
-    def kernel_var(self, name: str) -> tuple[z3.BitVecRef, z3.BoolRef]:
+    def kernel_var(self, name: str) -> tuple[BitVec, Bool]:
         """A fresh symbolic kernel index and the constraint that it names a kernel."""
         k = self.s.var(name, INDEX_BITS)
-        return k, z3.ULT(k, self.s.num(len(self.kernels), INDEX_BITS))
+        return k, self.s.ult(k, self.s.num(len(self.kernels), INDEX_BITS))
 
-    def before_index(self, a: z3.BitVecRef, b: z3.BitVecRef) -> z3.BoolRef:
+    def before_index(self, a: BitVec, b: BitVec) -> Bool:
         """Kernel index a boots before kernel index b (either may be symbolic)."""
+        s = self.s
         pa, pb = self.pos_of(a), self.pos_of(b)
-        return z3.Or(pa < pb, z3.And(pa == pb, z3.ULT(a, b)))
+        return s.or_(pa < pb, s.and_(pa == pb, s.ult(a, b)))
 
-    def idx(self, k: Kernel) -> z3.BitVecRef:
+    def idx(self, k: Kernel) -> BitVec:
         return self._idx(k)
 
-    def _pos_of(self, who: z3.BitVecRef, among: list[Kernel]) -> z3.ArithRef:
+    def _pos_of(self, who: BitVec, among: list[Kernel]) -> Int:
         term = self.pos[among[-1].name]
         for k in reversed(among[:-1]):
-            term = z3.If(who == self._idx(k), self.pos[k.name], term)
+            term = self.s.ite(who == self._idx(k), self.pos[k.name], term)
         return term
 
-    def _idx(self, k: Kernel) -> z3.BitVecRef:
+    def _idx(self, k: Kernel) -> BitVec:
         return self.s.num(self.index[k.name], INDEX_BITS)
 
-    def _earliest(self, name: str, among: list[Kernel]) -> tuple[z3.BitVecRef, z3.BoolRef]:
+    def _earliest(self, name: str, among: list[Kernel]) -> tuple[BitVec, Bool]:
         """A symbolic index equal to the kernel of `among` that boots first."""
         s = self.s
         who = s.var(name, INDEX_BITS)
@@ -152,40 +182,36 @@ class BootOrder:
         parts = [s.member(who, [self.index[k.name] for k in among])]
         for k in among:
             # who is k, or boots before k (ties broken by index).
-            tie_ok = z3.ULT(who, self._idx(k))
-            parts.append(z3.Or(who == self._idx(k), pos < self.pos[k.name], z3.And(pos == self.pos[k.name], tie_ok)))
+            tie_ok = s.ult(who, self._idx(k))
+            parts.append(s.or_(who == self._idx(k), pos < self.pos[k.name], s.and_(pos == self.pos[k.name], tie_ok)))
         return who, s.all_of(parts)
 
-    def boots_first(self, k: Kernel) -> z3.BoolRef:
+    def boots_first(self, k: Kernel) -> Bool:
         return self.first == self._idx(k)
 
-    def boots_before_initialiser(self, k: Kernel) -> z3.BoolRef:
+    def boots_before_initialiser(self, k: Kernel) -> Bool:
         """k boots before every kernel that could initialise the distributor."""
+        s = self.s
         if not self.initialisers:
-            return self.s.true()
+            return s.true()
         pos = self._pos_of(self.earliest, self.initialisers)
         mine = self.pos[k.name]
-        return z3.Or(mine < pos, z3.And(mine == pos, z3.ULT(self._idx(k), self.earliest)))
+        return s.or_(mine < pos, s.and_(mine == pos, s.ult(self._idx(k), self.earliest)))
 
     # ---------------------------------------------------------------- behaviour
     def may_initialise(self, k: Kernel) -> bool:
-        """Whether some boot order has k reset the distributor (decided from its profile alone).
-
-        A kernel without a core (a CPU-EXCL failure) never boots, so never writes the distributor.
-        """
-        mode = k.profile.dist_init
-        return bool(k.cores) and (mode == "always" or (mode == "first" and not self.spec.loader_gic_init))
+        return may_initialise(self.spec, k)
 
     def may_disable(self, k: Kernel) -> bool:
-        return bool(k.cores) and (k.profile.boot_mask == "all" or self.may_initialise(k))
+        return may_disable(self.spec, k)
 
-    def initialises(self, k: Kernel) -> z3.BoolRef:
+    def initialises(self, k: Kernel) -> Bool:
         """k's boot resets the distributor."""
         if k.name not in self._initialises:
             self._initialises[k.name] = self._initialises_term(k)
         return self._initialises[k.name]
 
-    def _initialises_term(self, k: Kernel) -> z3.BoolRef:
+    def _initialises_term(self, k: Kernel) -> Bool:
         if not k.cores:
             return self.s.false()
         mode = k.profile.dist_init
@@ -196,7 +222,7 @@ class BootOrder:
             return self.earliest == self._idx(k)
         return self.s.false()
 
-    def disables_spis(self, k: Kernel) -> z3.BoolRef:
+    def disables_spis(self, k: Kernel) -> Bool:
         """k's boot disables SPIs it does not own (a reset, or masking every line)."""
         if k.profile.boot_mask == "all" and k.cores:
             return self.s.true()
@@ -209,23 +235,11 @@ class BootOrder:
             return [k.name for k in self.spec.boot_order]
         return sorted(self.pos, key=lambda n: (values[f"pos_{n}"], self.index[n]))
 
-    def declared(self) -> z3.BoolRef:
+    def declared(self) -> Bool:
         """The kernels boot in declaration order."""
         return self.s.all_of([self.pos[k.name] == self.s.int_num(n) for n, k in enumerate(self.kernels)])
 
-    def reads(self) -> dict[str, z3.ArithRef]:
+    def reads(self) -> dict[str, Int]:
         if self.spec.boot_order is not None:
             return {}
         return {f"pos_{name}": var for name, var in self.pos.items()}
-
-
-def boot_initialises(spec: Spec, order: list[str]) -> dict[str, bool]:
-    """For a concrete boot order: which kernels reset the distributor (for messages)."""
-    done = spec.loader_gic_init
-    result = {}
-    for name in order:
-        kernel = spec.kernel(name)
-        mode = kernel.profile.dist_init
-        result[name] = bool(kernel.cores) and (mode == "always" or (mode == "first" and not done))
-        done = done or result[name]
-    return result

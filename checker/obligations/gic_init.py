@@ -1,0 +1,166 @@
+"""GIC-INIT: one initialisation, before any kernel runs, and no distributor-wide write once a kernel is live.
+
+One instance, `system`. Violations, for some boot order (`boot_order.py`):
+nobody initialises the distributor; a kernel that does not initialise it
+boots before anyone did; it is initialised twice; or a kernel that is not
+first to boot resets it or masks every line (`boot_mask all`) while the
+earlier kernels are live. Kernels whose profile cannot do a write are left
+out of its terms (lemma: boot behaviour by profile).
+
+Witness: the failing boot order, preferring the declaration order when it
+fails (it reads most naturally), else the solver's; the problem is the first
+of the cases above that the order shows.
+Model: `model/monitors/gic_init.py` (dist-clobber, dist-init).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from checker.data import frozen
+from checker.errors import first
+from checker.lemmas import BOOT_BEHAVIOUR, CONCRETE
+from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
+from checker.obligations.boot_order import BootOrder, boot_initialises
+from checker.query import Query
+from checker.result import Place
+from checker.spec import Spec
+
+if TYPE_CHECKING:
+    from checker.encode import Bool, Session
+
+ENTRY = Entry(
+    "GIC-INIT",
+    "the distributor is initialised once",
+    "The distributor is initialised exactly once, before any kernel takes interrupts, and no kernel "
+    "makes distributor-wide writes after another kernel is live.",
+    "the boot order and the first clobbering write",
+    (
+        "Let one party initialise the distributor: `loader { gic_init }` with `dist_init never` "
+        "kernels, or `dist_init first` (sel4-mk) kernels.",
+        "Upstream `sel4` (dist_init always) resets the whole distributor at every boot.",
+    ),
+    family="gic",
+)
+
+# In the order a failure is reported: the first clobbering write says most.
+CASES = ("clobber", "uninitialised", "twice", "never")
+
+
+@frozen
+class BadBoot:
+    boot: tuple[str, ...]
+    problem: str  # one of CASES
+
+
+class _Encoding:
+    def __init__(self, s: Session, spec: Spec) -> None:
+        order = self.order = BootOrder(s, spec)
+        loader = s.fact(spec.loader_gic_init)
+        inits = [order.initialises(k) for k in spec.kernels if order.may_initialise(k)]
+        # A chain of binary additions: SMT-LIB has no unary `+` (cvc5 rejects what z3.Sum prints for one term).
+        count = s.ite(loader, s.int_num(1), s.int_num(0))
+        for init in inits:
+            count = count + s.ite(init, s.int_num(1), s.int_num(0))
+        self.cases: dict[str, Bool] = {
+            "clobber": s.any_of(
+                s.and_(s.not_(order.boots_first(k)), order.disables_spis(k)) for k in spec.kernels if order.may_disable(k)
+            ),
+            "uninitialised": s.and_(
+                s.not_(loader),
+                s.any_of(order.boots_before_initialiser(k) for k in spec.kernels if k.profile.dist_init == "never" and k.cores),
+            ),
+            "twice": count >= 2,
+            "never": s.and_(count == 0, s.fact(any(k.cores for k in spec.kernels))),
+        }
+        self.violation = s.and_(order.constraint, s.any_of(self.cases.values()))
+        self.reads = {**order.reads(), **self.cases}
+
+
+def _encoding(spec: Spec, s: Session) -> _Encoding:
+    return _Encoding(s, spec)
+
+
+class GicInit(Obligation[None, BadBoot]):
+    entry = ENTRY
+    batched = False
+
+    def instances(self, spec: Spec, session: Session) -> Sequence[Instance[None]]:
+        return [Instance("system", spec.platform.span)]
+
+    def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[None]]) -> list[Facts | Query]:
+        if not spec.kernels:
+            return [Facts(CONCRETE)]
+        enc = session.once(_encoding, spec)
+        return [Query(enc.violation, enc.reads, BOOT_BEHAVIOUR, label="GIC-INIT")]
+
+    def witnesses(self, spec: Spec, session: Session, instance: Instance[None], values: Mapping[str, int]) -> list[BadBoot]:
+        enc = session.once(_encoding, spec)
+        values = readable(session, enc.order, enc.violation, enc.reads, values, "GIC-INIT")
+        return [BadBoot(tuple(enc.order.order(values)), first((c for c in CASES if values[c]), "case the boot order shows"))]
+
+    def failure(self, spec: Spec, w: BadBoot) -> Failure:
+        boot = list(w.boot)
+        initialised = boot_initialises(spec, boot)
+        initialisers = (["the loader"] if spec.loader_gic_init else []) + [k for k in boot if initialised[k]]
+        culprit = _culprit(spec, w)
+        if w.problem == "never":
+            what = "nothing initialises the distributor: no `loader { gic_init }` and every kernel has `dist_init never`"
+        elif w.problem == "uninitialised":
+            what = f"{culprit} boots before anyone initialised the distributor"
+        elif w.problem == "twice":
+            what = f"the distributor is initialised {len(initialisers)} times, by {', '.join(initialisers)}"
+        else:
+            live = ", ".join(boot[: boot.index(culprit)])
+            write = (
+                "GICD_CTLR := 0 (distributor reset, every SPI disabled and routed to itself)"
+                if initialised[culprit]
+                else "GICD_ICENABLER := 0xffffffff (boot_mask all: every SPI masked)"
+            )
+            what = f"{culprit} boot: {write} while {live} {'is' if ',' not in live else 'are'} live"
+        kernel = spec.kernel(culprit) if culprit else None
+        cex = {"boot_order": boot, "problem": w.problem, "kernel": culprit, "initialisers": initialisers}
+        places = tuple(Place(f"kernel {k}", spec.kernel(k).span) for k in boot)
+        return Failure("system", f"boot order {' -> '.join(boot)}: {what}", kernel.span if kernel else spec.platform.span, cex, places)
+
+    def scenario(self, spec: Spec, w: BadBoot) -> Steps:
+        return tuple({"op": "boot", "kernel": k} for k in w.boot)
+
+    def expected(self, spec: Spec, w: BadBoot) -> dict[str, Any]:
+        if w.problem == "clobber":
+            return {"kind": "dist-clobber", "kernel": _culprit(spec, w)}
+        return {"kind": "dist-init", "problem": w.problem}
+
+    def proved(self, spec: Spec, instance: Instance[None]) -> str:
+        if not spec.kernels:
+            return "no kernel boots"
+        return "the distributor is initialised once, before any kernel runs"
+
+
+def _culprit(spec: Spec, w: BadBoot) -> str | None:
+    """The kernel most to blame for the problem in this boot order."""
+    boot = list(w.boot)
+    initialised = boot_initialises(spec, boot)
+    if w.problem == "never":
+        return None
+    if w.problem == "uninitialised":
+        return next((k for k in boot if spec.kernel(k).profile.dist_init == "never"), None)
+    if w.problem == "twice":
+        initialisers = (["the loader"] if spec.loader_gic_init else []) + [k for k in boot if initialised[k]]
+        return next((k for k in boot if initialised[k] and (spec.loader_gic_init or boot.index(k) > 0 or initialisers.index(k) > 0)), None)
+    return first((k for k in boot[1:] if initialised[k] or spec.kernel(k).profile.boot_mask == "all"), "kernel that clobbers the distributor")
+
+
+def readable(s: Session, order: BootOrder, violation: Bool, reads: Mapping[str, Any], values: Mapping[str, int],
+             label: str, assumption: Bool | None = None) -> Mapping[str, int]:
+    """The values of a failing boot order, with the declaration order when it is one
+    (it reads most naturally), else the solver's first choice."""
+    if order.spec.boot_order is not None:
+        return values
+    declared = s.solve(Query(s.all_of([violation, order.declared()]), reads, assumption=assumption, label=f"{label} in declaration order"))
+    better = declared.witness()
+    return values if better is None else better
+
+
+OBLIGATION = GicInit()

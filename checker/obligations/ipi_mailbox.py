@@ -1,0 +1,153 @@
+"""IPI-MAILBOX: the sender may write the mailbox, the receiver read it, and nobody else reach it.
+
+Instances: every channel with a mailbox. The ways it can be wrong: the
+sender is not listed `rw`; the receiver is not listed `r` or `rw`; a kernel
+that is not an end of any channel using the mailbox is listed on it, or
+reaches an address of it through one of its routes (`checker.reach`).
+Outsiders whose reach intervals miss the mailbox and who are not listed
+are left out (lemma: reach intervals, as for MEM-EXPOSE). Every case left
+can happen, so a channel without any is proved by that lemma alone
+(facts); otherwise the query must be sat, and the first case in the order
+above is the failure.
+Model: `model/monitors/ipi_mailbox.py` (mailbox-access, mailbox-exposed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from checker.data import frozen
+from checker.lemmas import REACH_INTERVALS, overlaps_any
+from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
+from checker.obligations.sgi import sends
+from checker.query import Query, Sat
+from checker.reach import reach_intervals, reaches
+from checker.result import Place
+from checker.spec import Channel, Kernel, Spec
+from checker.words import at
+
+if TYPE_CHECKING:
+    from checker.encode import Bool, Session
+
+ENTRY = Entry(
+    "IPI-MAILBOX",
+    "mailboxes are private to their channels",
+    "A channel's mailbox is a shared region its sender can write and its receiver can read, and no "
+    "kernel outside the channels that use it can access it.",
+    "the kernel and the access",
+    ("List the sender `rw` and the receiver `r` or `rw`, and no other kernel, on the mailbox region.",),
+    family="ipi",
+)
+
+
+@frozen
+class MailboxProblem:
+    channel: Channel
+    case: str  # "sender" | "receiver" | "outsider"
+    kernel: Kernel
+
+
+def users(spec: Spec, c: Channel) -> set[str]:
+    """The kernels at either end of a channel that uses c's mailbox."""
+    box = c.mailbox
+    return {k.name for other in spec.channels if other.mailbox and other.mailbox.name == box.name for k in (other.sender, other.receiver)}
+
+
+def problems(spec: Spec, c: Channel, reach: Mapping[str, tuple[list, list]]) -> list[MailboxProblem]:
+    """Every way c's mailbox is wrong, in the order failures name them."""
+    box = c.mailbox
+    found = []
+    if box.mode_of(c.sender.name) != "rw":
+        found.append(MailboxProblem(c, "sender", c.sender))
+    if box.mode_of(c.receiver.name) not in ("r", "rw"):
+        found.append(MailboxProblem(c, "receiver", c.receiver))
+    using = users(spec, c)
+    found += [
+        MailboxProblem(c, "outsider", k) for k in spec.kernels
+        if k.name not in using
+        and (box.mode_of(k.name) is not None
+             or (box.region.size > 0 and overlaps_any(*reach[k.name], box.region.base, box.region.end)))
+    ]
+    return found
+
+
+def _reach(spec: Spec, s: Session) -> dict[str, tuple[list, list]]:
+    out = {}
+    for k in spec.kernels:
+        union = reach_intervals(spec, k)
+        out[k.name] = (union, [a for a, _ in union])
+    return out
+
+
+def _violation(spec: Spec, s: Session, found: list[MailboxProblem]) -> Bool:
+    cases = []
+    for p in found:
+        box = p.channel.mailbox
+        if p.case != "outsider":
+            cases.append(s.true())
+            continue
+        x = s.addr(f"x_{p.channel.name}")
+        listed = s.fact(box.mode_of(p.kernel.name) is not None)
+        cases.append(s.any_of([listed, s.all_of([s.inside(x, box.region.base, box.region.size), reaches(spec, p.kernel, s, x)])]))
+    return s.any_of(cases)
+
+
+class IpiMailbox(Obligation[Channel, MailboxProblem]):
+    entry = ENTRY
+
+    def instances(self, spec: Spec, session: Session) -> Sequence[Instance[Channel]]:
+        return [Instance(c.name, c.span, c) for c in spec.channels if c.mailbox is not None]
+
+    def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[Channel]]) -> list[Facts | Query]:
+        reach = session.once(_reach, spec) if instances else {}
+        out: list[Facts | Query] = []
+        for instance in instances:
+            found = problems(spec, instance.item, reach)
+            if not found:
+                out.append(Facts(REACH_INTERVALS))
+            else:
+                out.append(Query(_violation(spec, session, found), {}, REACH_INTERVALS, predicted=Sat.SAT))
+        return out
+
+    def witnesses(self, spec: Spec, session: Session, instance: Instance[Channel], values: Mapping[str, int]) -> list[MailboxProblem]:
+        return problems(spec, instance.item, session.once(_reach, spec))[:1]
+
+    def failure(self, spec: Spec, w: MailboxProblem) -> Failure:
+        c, box = w.channel, w.channel.mailbox
+        places = (Place(f"channel {c.name}", c.span), Place(f"shared region {box.name}", box.span))
+        if w.case in ("sender", "receiver"):
+            access, need = ("write", "rw") if w.case == "sender" else ("read", "r or rw")
+            mode = box.mode_of(w.kernel.name)
+            message = (
+                f"channel {c.name}{at(c.span)}: {w.case} {w.kernel.name} must be listed {need} on mailbox {box.name}{at(box.span)} "
+                f"to {access} it, but is listed {mode or 'not at all'}"
+            )
+            cex = {"channel": c.name, "mailbox": box.name, "kernel": w.kernel.name, "access": access}
+            return Failure(c.name, message, c.span, cex, places)
+        mode = box.mode_of(w.kernel.name)
+        how = f"it is listed {mode} on it" if mode else "its device untypeds cover it"
+        message = (
+            f"channel {c.name}{at(c.span)}: kernel {w.kernel.name}, which uses no channel of mailbox {box.name}{at(box.span)}, "
+            f"can access it: {how}"
+        )
+        cex = {"channel": c.name, "mailbox": box.name, "kernel": w.kernel.name, "access": "outsider"}
+        return Failure(c.name, message, c.span, cex, places)
+
+    def scenario(self, spec: Spec, w: MailboxProblem) -> Steps:
+        if w.case in ("sender", "receiver"):
+            return sends(w.channel)
+        # The outsider reads the mailbox: the trace shows the route it takes.
+        return ({"op": "access", "kernel": w.kernel.name, "address": w.channel.mailbox.region.base, "write": False},)
+
+    def expected(self, spec: Spec, w: MailboxProblem) -> dict[str, Any]:
+        if w.case in ("sender", "receiver"):
+            access = "write" if w.case == "sender" else "read"
+            return {"kind": "mailbox-access", "channel": w.channel.name, "kernel": w.kernel.name, "access": access}
+        return {"kind": "mailbox-exposed", "mailbox": w.channel.mailbox.name, "kernel": w.kernel.name}
+
+    def proved(self, spec: Spec, instance: Instance[Channel]) -> str:
+        return f"mailbox {instance.item.mailbox.name} is private to its channels"
+
+
+OBLIGATION = IpiMailbox()

@@ -1,0 +1,96 @@
+"""IPI-TARGET: the sender's target reaches the receiving core and no other.
+
+Instances: every channel. Channels with the same raw target and receiving
+core pose the same question (lemma: grouping by equal keys): one query per
+class, `sgi.TargetQueries`, over the SGI write seL4 makes for the target
+and one symbolic core index: a core reached that should not be, or the
+receiver not reached (or no receiving core at all).
+
+Witness: the channel's own register write (its SGI number included) and
+every core it reaches, enumerated by the solver.
+Model: `model/monitors/ipi_target.py` (sgi-misdelivered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from checker.data import frozen
+from checker.obligations.base import Entry, Failure, Instance, Obligation, Steps
+from checker.obligations.sgi import channel_target, reached_cores, sends, target_queries
+from checker.query import Query
+from checker.result import Place
+from checker.spec import Channel, Spec
+from checker.words import at, hexaddr
+
+if TYPE_CHECKING:
+    from checker.encode import Session
+
+ENTRY = Entry(
+    "IPI-TARGET",
+    "SGIs reach exactly their receiver",
+    "The target the sender encodes is delivered to exactly the receiving core, and that core exists.",
+    "the GICD_SGIR / ICC_SGI1R_EL1 value written and the cores it reaches",
+    (
+        "GICv2: the target is the CPU-interface number (`gic_cpu`), not the MPIDR.",
+        "GICv3: the target is the affinity Aff3.Aff2.Aff1.Aff0; on Cortex-A55 core n is 0x{n}00.",
+        "Omit `target` to let pcheck use the right value (`checker.default_target`).",
+    ),
+    family="ipi",
+)
+
+
+@frozen
+class Misdelivered:
+    channel: Channel
+    target: int
+    register: str
+    value: int | None  # None: seL4 refuses the target and writes nothing
+    reached: tuple[str, ...]
+
+
+class IpiTarget(Obligation[Channel, Misdelivered]):
+    entry = ENTRY
+
+    def instances(self, spec: Spec, session: Session) -> Sequence[Instance[Channel]]:
+        return [Instance(c.name, c.span, c) for c in spec.channels]
+
+    def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[Channel]]) -> list[Query]:
+        queries = session.once(target_queries, spec)
+        return [queries.of(spec, i.item) for i in instances]
+
+    def witnesses(self, spec: Spec, session: Session, instance: Instance[Channel], values: Mapping[str, int]) -> list[Misdelivered]:
+        c = instance.item
+        write, hit = reached_cores(spec, session, c)
+        valid = session.constant(write.valid) is True
+        value = session.evaluate(write.value) if valid else None
+        return [Misdelivered(c, channel_target(spec, c), write.register, value, tuple(hit))]
+
+    def failure(self, spec: Spec, w: Misdelivered) -> Failure:
+        c, target, receiver = w.channel, w.target, w.channel.receiving_core
+        written = f"{w.register} := {hexaddr(w.value)}" if w.value is not None else f"nothing (seL4_InvalidArgument: target {target} > 7)"
+        where = ", ".join(w.reached) if w.reached else "no core"
+        expected = receiver.name if receiver else "a core of the receiver (it has none)"
+        hint = ""
+        if spec.platform.gic.version == 3 and receiver is not None and target != receiver.affinity:
+            hint = f"; {receiver.name} (MPIDR {hexaddr(receiver.mpidr)}) is target {hexaddr(receiver.affinity)}"
+        if spec.platform.gic.version == 2 and receiver is not None and target != receiver.gic_cpu:
+            hint = f"; {receiver.name} is CPU interface {receiver.gic_cpu}"
+        message = f"channel {c.name}{at(c.span)}: target {hexaddr(target)} writes {written}, which reaches {where}, not {expected}{hint}"
+        cex = {"channel": c.name, "target": target, "register": w.register, "value": w.value, "reached": list(w.reached),
+               "expected": receiver.name if receiver else None}
+        return Failure(c.name, message, c.span, cex, (Place(f"channel {c.name}", c.span),))
+
+    def scenario(self, spec: Spec, w: Misdelivered) -> Steps:
+        return sends(w.channel)
+
+    def expected(self, spec: Spec, w: Misdelivered) -> dict[str, Any]:
+        return {"kind": "sgi-misdelivered", "channel": w.channel.name, "reached": list(w.reached)}
+
+    def proved(self, spec: Spec, instance: Instance[Channel]) -> str:
+        c = instance.item
+        return f"target {hexaddr(channel_target(spec, c))} reaches exactly {c.receiving_core.name}"
+
+
+OBLIGATION = IpiTarget()
