@@ -1,7 +1,8 @@
 """CPU-IDENT: MPIDRs are distinct; GICv2 CPU-interface numbers are distinct and in 0..7; GICv3 frames are findable.
 
 One instance, `all`, decided by facts. Collisions: cpus are grouped by the
-value (MPIDR; on GICv2 also the CPU-interface number) and every pair inside
+value (the MPIDR's affinity fields Aff3.Aff2.Aff1.Aff0, all the GIC and PSCI
+address a core by; on GICv2 also the CPU-interface number) and every pair inside
 a group collides, while cpus in different groups differ (lemma: grouping by
 equal keys). Limits: a GICv2 interface number above 7, and a GICv3 cpu whose
 redistributor frame (in declaration order, `stride` apart) ends past the
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
-from checker.lemmas import EQUAL_KEYS, groups
+from checker.lemmas import CONCRETE, EQUAL_KEYS, groups
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation
 from checker.result import Place
 from checker.spec import Cpu, Spec
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 # seL4's gicr_init looks for its redistributor in the first 1 MiB of the
 # redistributor region ("assume 8 cores", 0x20000 apart).
 GICR_WINDOW = 0x100000
+# MPIDR_EL1's affinity fields Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]: all that a GICv3
+# (IROUTER, ICC_SGI1R_EL1, GICR_TYPER) or PSCI addresses a core by; MT, U and RES1 bits do not count.
+AFFINITY_MASK = 0xFF_00FF_FFFF
 
 ENTRY = Entry(
     "CPU-IDENT",
@@ -70,6 +74,10 @@ def _collisions(cpus: Sequence[Cpu], field: str, value: Callable[[Cpu], int], sh
     return out
 
 
+def _affinity_words(cpu: Cpu) -> str:
+    return hexaddr(cpu.mpidr) if cpu.mpidr == cpu.mpidr & AFFINITY_MASK else f"affinity {hexaddr(cpu.mpidr & AFFINITY_MASK)}"
+
+
 def _interface(cpu: Cpu) -> int:
     return cpu.gic_cpu if cpu.gic_cpu is not None else 0
 
@@ -83,18 +91,21 @@ class CpuIdent(Obligation[None, Collision | OutOfReach]):
     def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[None]]) -> list[Facts]:
         cpus = spec.platform.cpus
         gic = spec.platform.gic
-        found: list[Collision | OutOfReach] = _collisions(cpus, "MPIDR", lambda c: c.mpidr, lambda c: hexaddr(c.mpidr))
+        found: list[Collision | OutOfReach] = _collisions(cpus, "MPIDR", lambda c: c.mpidr & AFFINITY_MASK, _affinity_words)
         if gic.version == 2:
             found += _collisions(cpus, "CPU-interface number", _interface, lambda c: str(c.gic_cpu))
-            found += [OutOfReach(c, "CPU-interface number", c.gic_cpu) for c in cpus if _interface(c) > 7]
+        limits: list[Collision | OutOfReach] = []
+        if gic.version == 2:
+            limits = [OutOfReach(c, "CPU-interface number", c.gic_cpu) for c in cpus if _interface(c) > 7]
         elif gic.redistributors is not None:
             base, stride = gic.redistributors.base, gic.redistributor_stride
-            found += [
+            limits = [
                 OutOfReach(c, "redistributor frame", base + n * stride, n)
                 for n, c in enumerate(cpus)
                 if base + (n + 1) * stride > base + GICR_WINDOW
             ]
-        return [Facts(EQUAL_KEYS, tuple(found))]
+        # A verdict that only limits decide rests on arithmetic; collisions and a proof on grouping.
+        return [Facts(CONCRETE if limits and not found else EQUAL_KEYS, tuple(found + limits))]
 
     def failure(self, spec: Spec, w: Collision | OutOfReach) -> Failure:
         if isinstance(w, Collision):

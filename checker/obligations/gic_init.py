@@ -1,10 +1,10 @@
 """GIC-INIT: one initialisation, before any kernel runs, and no distributor-wide write once a kernel is live.
 
-One instance, `system`. Violations, for some boot order (`boot_order.py`):
-nobody initialises the distributor; a kernel that does not initialise it
-boots before anyone did; it is initialised twice; or a kernel that is not
-first to boot resets it or masks every line (`boot_mask all`) while the
-earlier kernels are live. Kernels whose profile cannot do a write are left
+One instance, `system`. Violations, for some boot order (`boot_order.py`),
+in the order a failure names them: a kernel that is not first to boot
+resets the distributor or masks every line (`boot_mask all`) while the
+earlier kernels are live; nobody initialises the distributor; a kernel that
+does not initialise it boots before anyone did; it is initialised twice. Kernels whose profile cannot do a write are left
 out of its terms (lemma: boot behaviour by profile).
 
 Witness: the failing boot order, preferring the declaration order when it
@@ -44,8 +44,9 @@ ENTRY = Entry(
     family="gic",
 )
 
-# In the order a failure is reported: the first clobbering write says most.
-CASES = ("clobber", "uninitialised", "twice", "never")
+# In the order a failure is reported: the first clobbering write says most; "never" says more
+# than "uninitialised", which holds too when nobody can initialise the distributor.
+CASES = ("clobber", "never", "uninitialised", "twice")
 
 
 @frozen
@@ -116,10 +117,11 @@ class GicInit(Obligation[None, BadBoot]):
             write = (
                 "GICD_CTLR := 0 (distributor reset, every SPI disabled and routed to itself)"
                 if initialised[culprit]
-                else "GICD_ICENABLER := 0xffffffff (boot_mask all: every SPI masked)"
+                else "GICD_ICENABLER bit by bit for every INTID up to maxIRQ (boot_mask all: other kernels' SPIs masked)"
             )
             what = f"{culprit} boot: {write} while {live} {'is' if ',' not in live else 'are'} live"
-        kernel = spec.kernel(culprit) if culprit else None
+        # With nobody to blame alone ("never"), the first kernel's line: its profile is one that never initialises.
+        kernel = spec.kernel(culprit) if culprit else next((k for k in spec.kernels if k.cores), None)
         cex = {"boot_order": boot, "problem": w.problem, "kernel": culprit, "initialisers": initialisers}
         places = tuple(Place(f"kernel {k}", spec.kernel(k).span) for k in boot)
         return Failure("system", f"boot order {' -> '.join(boot)}: {what}", kernel.span if kernel else spec.platform.span, cex, places)

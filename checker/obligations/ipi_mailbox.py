@@ -18,14 +18,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
-from checker.lemmas import REACH_INTERVALS, overlaps_any
+from checker.lemmas import REACH_INTERVALS, meets, overlaps_any
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.obligations.sgi import sends
 from checker.query import Query, Sat
-from checker.reach import reach_intervals, reaches
+from checker.reach import reach_intervals, reaches, routes
 from checker.result import Place
 from checker.spec import Channel, Kernel, Spec
-from checker.words import at
+from checker.words import at, hexaddr
 
 if TYPE_CHECKING:
     from checker.encode import Bool, Session
@@ -70,6 +70,15 @@ def problems(spec: Spec, c: Channel, reach: Mapping[str, tuple[list, list]]) -> 
              or (box.region.size > 0 and overlaps_any(*reach[k.name], box.region.base, box.region.end)))
     ]
     return found
+
+
+def _route_words(spec: Spec, kernel: Kernel, region) -> str:
+    """`it reaches it through its device untyped [a, b)`: the first of the kernel's routes that meets the region."""
+    for route in routes(spec, kernel):
+        for a, b in route.intervals:
+            if meets(a, b, region.base, region.end):
+                return f"it reaches it through its {route.name} [{hexaddr(a)}, {hexaddr(b)})"
+    return "it reaches it"
 
 
 def _reach(spec: Spec, s: Session) -> dict[str, tuple[list, list]]:
@@ -126,7 +135,7 @@ class IpiMailbox(Obligation[Channel, MailboxProblem]):
             cex = {"channel": c.name, "mailbox": box.name, "kernel": w.kernel.name, "access": access}
             return Failure(c.name, message, c.span, cex, places)
         mode = box.mode_of(w.kernel.name)
-        how = f"it is listed {mode} on it" if mode else "its device untypeds cover it"
+        how = f"it is listed {mode} on it" if mode else _route_words(spec, w.kernel, box.region)
         message = (
             f"channel {c.name}{at(c.span)}: kernel {w.kernel.name}, which uses no channel of mailbox {box.name}{at(box.span)}, "
             f"can access it: {how}"

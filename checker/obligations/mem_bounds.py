@@ -165,18 +165,24 @@ def _witness(spec: Spec, s: Session, owned: Owned, problem: str, violation: Bool
         address = max(r.base, 1 << spec.platform.paddr_bits)
         return Misplaced(owned, problem, address if address < U64 else U64 - 1)
     if problem == "reserved":
-        other = first((h for h in spec.platform.reserved if meets(h.base, h.end, r.base, r.end)), f"reserved hole meeting {r.name}")
+        other = _lowest_meeting(spec.platform.reserved, r, "reserved hole")
         address = max(r.base, other.base)
     elif problem == "outside":
         holders = [b for b in spec.platform.memory if b.base <= r.base < b.end]
         other = holders[0] if holders else None
         address = max([b.end for b in holders], default=r.base)
     else:
-        other = first((b for b in spec.platform.memory if meets(b.base, b.end, r.base, r.end)), f"RAM bank meeting {r.name}")
+        other = _lowest_meeting(spec.platform.memory, r, "RAM bank")
         address = max(r.base, other.base)
     if not s.holds_at(violation, x, address):
         raise WitnessMismatch(f"{r.name}: address {hexaddr(address)} does not satisfy the {problem} violation it was derived from")
     return Misplaced(owned, problem, address, other)
+
+
+def _lowest_meeting(others: tuple[Region, ...], r: Region, what: str) -> Region:
+    """Of the regions that meet `r`, the one holding r's lowest address in any of them (first declared on a tie)."""
+    meeting = [o for o in others if meets(o.base, o.end, r.base, r.end)]
+    return min(meeting, key=lambda o: max(o.base, r.base)) if meeting else first((), f"{what} meeting {r.name}")
 
 
 OBLIGATION = MemBounds()

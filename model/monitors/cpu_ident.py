@@ -16,6 +16,8 @@ from model.config import MachineConfig
 from model.monitors._static import _v
 from model.trace import Violation
 
+AFFINITY_MASK = 0xFF_00FF_FFFF  # MPIDR_EL1 Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]
+
 __all__ = ["identity", "GICR_WINDOW"]
 
 # seL4's gicr_init scans 1 MiB of redistributor space, 128 KiB apart.
@@ -28,13 +30,15 @@ def identity(config: MachineConfig) -> list[Violation]:
     # Every pair (i < j) sharing an MPIDR or (GICv2) a CPU-interface number, in
     # the order of the pairwise loop this replaces: by i, then j, MPIDR first.
     # Grouping by value finds them without comparing every pair.
+    # MPIDRs compare by their affinity fields (Aff3.Aff2.Aff1.Aff0, bits [39:32] and [23:0]):
+    # that is all a GICv3 (IROUTER, ICC_SGI1R_EL1, GICR_TYPER) or PSCI addresses a core by.
     pairs: dict[tuple[int, int], list[bool]] = {}
-    for field, attr in ((0, "mpidr"), (1, "gic_cpu")):
+    for field, key in ((0, lambda c: c.mpidr & AFFINITY_MASK), (1, lambda c: c.gic_cpu)):
         if field == 1 and config.gic.version != 2:
             continue
         groups: dict = {}
         for index, core in enumerate(cs):
-            groups.setdefault(getattr(core, attr), []).append(index)
+            groups.setdefault(key(core), []).append(index)
         for members in groups.values():
             for n, i in enumerate(members):
                 for j in members[n + 1:]:
@@ -42,7 +46,7 @@ def identity(config: MachineConfig) -> list[Violation]:
     for (i, j), (same_mpidr, same_cpu) in sorted(pairs.items()):
         a, b = cs[i], cs[j]
         if same_mpidr:
-            found.append(_v("core-ident", f"{a.name} and {b.name} share MPIDR {a.mpidr:#x}", cpus=(a.name, b.name), field="MPIDR"))
+            found.append(_v("core-ident", f"{a.name} and {b.name} share MPIDR affinity {a.mpidr & AFFINITY_MASK:#x}", cpus=(a.name, b.name), field="MPIDR"))
         if same_cpu:
             found.append(_v("core-ident", f"{a.name} and {b.name} share CPU interface {a.gic_cpu}", cpus=(a.name, b.name), field="CPU-interface number"))
     for index, core in enumerate(cs):

@@ -32,19 +32,21 @@ def _bounds_problem(config: MachineConfig, region: Region, kind: str) -> tuple[s
     if region.end > limit:
         return "beyond", min(max(region.base, limit), U64 - 1)
     if kind in ("ram", "shared"):
-        for hole in config.reserved:
-            low = max(hole.base, region.base)
-            if low < min(hole.end, region.end):
-                return "reserved", low
+        low = _lowest_shared(config.reserved, region)
+        if low is not None:
+            return "reserved", low
         if not any(b.base <= region.base and region.end <= b.end for b in config.memory):
             holders = [b.end for b in config.memory if b.contains(region.base)]
             return "outside", max(holders, default=region.base)
         return None
-    for bank in config.memory:
-        low = max(bank.base, region.base)
-        if low < min(bank.end, region.end):
-            return "in-ram", low
-    return None
+    low = _lowest_shared(config.memory, region)
+    return None if low is None else ("in-ram", low)
+
+
+def _lowest_shared(others, region: Region) -> int | None:
+    """The lowest address of `region` that is also in one of `others`, or None."""
+    lows = [max(o.base, region.base) for o in others if max(o.base, region.base) < min(o.end, region.end)]
+    return min(lows, default=None)
 
 
 def bounds(config: MachineConfig) -> list[Violation]:
