@@ -53,12 +53,12 @@ GROWTH_KERNELS = [16, 32, 64, 128, 256]
 # --------------------------------------------------------------------------- specs
 
 
-def _growth_size(k: int):
+def _growth_size(k: int, mix: str = "loader"):
     """Proportional to `large` (256 kernels, 4096 regions, 960 SPIs, 2048 channels)."""
     sys.path.insert(0, HERE)
     import generate
 
-    return generate.Size(kernels=k, regions=16 * k, spis=min(960, 960 * k // 256), channels=8 * k)
+    return generate.Size(kernels=k, regions=16 * k, spis=min(960, 960 * k // 256), channels=8 * k, mix=mix)
 
 
 def materialise(sizes: list[str], workdir: str, growth: list[int]) -> list[dict]:
@@ -74,6 +74,11 @@ def materialise(sizes: list[str], workdir: str, growth: list[int]) -> list[dict]
             out.append(_generated(group, "preset", generate.SIZES[group], workdir))
         elif group == "growth":
             out += [_generated(f"growth-{k}", "growth", _growth_size(k), workdir) for k in growth]
+        elif group == "mixes":
+            # Every profile mix at every growth size: the boot-order obligations without a
+            # loader, every SPI failing (upstream), smp kernels, trigger races (issue 12).
+            out += [_generated(f"{mix}-{k}", f"mix:{mix}", _growth_size(k, mix), workdir)
+                    for mix in generate.MIXES for k in growth]
         else:
             raise SystemExit(f"unknown size {group!r}")
     return out
@@ -89,7 +94,8 @@ def _generated(name: str, group: str, size, workdir: str) -> dict:
         "name": name,
         "group": group,
         "path": path,
-        "size": {"kernels": size.kernels, "regions": size.regions, "spis": size.spis, "channels": size.channels, "gic": size.gic},
+        "size": {"kernels": size.kernels, "regions": size.regions, "spis": size.spis, "channels": size.channels, "gic": size.gic,
+                 "mix": size.mix},
     }
 
 
@@ -355,6 +361,20 @@ def summary(results: list[dict]) -> dict:
     growth_s = [r for r in results if r["group"] == "growth" and r["stages"]]
     if len(growth_s) >= 2:
         out["growth_in_process"] = fit_exponent([(r["size"]["kernels"], r["stages"]["in_process"]) for r in growth_s])
+    mixes: dict[str, list[dict]] = {}
+    for r in results:
+        if r["group"].startswith("mix:") and r["process"]:
+            mixes.setdefault(r["group"][4:], []).append(r)
+    for mix, rs in mixes.items():
+        entry = {"largest": rs[-1]["size"]["kernels"], "process_s": rs[-1]["process"]["wall"],
+                 "peak_mib": rs[-1]["process"]["peak_kib"] / 1024}
+        if len(rs) >= 2:
+            entry["fit"] = fit_exponent([(r["size"]["kernels"], r["process"]["wall"]) for r in rs])
+        out.setdefault("mixes", {})[mix] = entry
+    if "upstream" in mixes and "mk-noloader" in mixes:
+        # Every SPI fails IRQ-ROUTE under upstream kernels; mk-noloader is the same system with sel4-mk ones.
+        pairs = zip(mixes["upstream"], mixes["mk-noloader"])
+        out["all_spis_failing_over_none"] = {a["size"]["kernels"]: a["process"]["wall"] / b["process"]["wall"] for a, b in pairs}
     for r in results:
         if r["name"] in ("large", "growth-256") and r["stages"]:
             s = r["stages"]
@@ -383,7 +403,7 @@ def _git_state() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Time pcheck's stages (see bench/README.md).")
-    p.add_argument("--sizes", default="realistic,small,medium", help="comma list of realistic,small,medium,large,growth")
+    p.add_argument("--sizes", default="realistic,small,medium", help="comma list of realistic,small,medium,large,growth,mixes")
     p.add_argument("--runs", type=int, default=3, help="runs per spec; medians are reported (default 3)")
     p.add_argument("--growth", default=",".join(map(str, GROWTH_KERNELS)), help="kernel counts of the growth series")
     p.add_argument("--query-timeout", type=float, default=30.0, help="per solver query, as pcheck --timeout (default 30)")
@@ -439,6 +459,14 @@ def main(argv: list[str] | None = None) -> int:
             g = facts[key]
             print(f"{key}: time ~ n^{g['exponent']:.2f}; x{g['per_doubling']:.2f} per doubling "
                   f"(successive: {', '.join(f'{x:.2f}' for x in g['successive_ratios'])})")
+    for mix, m in facts.get("mixes", {}).items():
+        fit = m.get("fit")
+        print(f"mix {mix}: {m['largest']} kernels {m['process_s']:.2f}s, {m['peak_mib']:.0f} MiB"
+              + (f"; time ~ n^{fit['exponent']:.2f}, x{fit['per_doubling']:.2f} per doubling "
+                 f"(successive: {', '.join(f'{x:.2f}' for x in fit['successive_ratios'])})" if fit else ""))
+    if "all_spis_failing_over_none" in facts:
+        print("every SPI failing (upstream) / none failing (mk-noloader): "
+              + ", ".join(f"{k} kernels x{v:.2f}" for k, v in facts["all_spis_failing_over_none"].items()))
     if "large_prove_over_parse_resolve" in facts:
         print(f"large: proving / (parse+resolve) = {facts['large_prove_over_parse_resolve']:.1f} (wall), "
               f"{facts.get('large_prove_over_parse_resolve_cpu', float('nan')):.1f} (cpu)")

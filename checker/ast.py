@@ -93,7 +93,7 @@ class GicAst:
 
 @frozen
 class Setting:
-    """A single-valued line such as `paddr_bits 40` or `page 4K`."""
+    """A single-valued line such as `paddr_bits 40`, `page 4K` or `max_irq 159`."""
 
     key: str
     value: Number

@@ -52,6 +52,7 @@ CODES: Mapping[str, str] = {
     "E312": "invalid channel",
     # warnings
     "W001": "waiver matches no failure",
+    "W002": "seL4's maxIRQ of the platform is not given",
 }
 
 

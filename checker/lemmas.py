@@ -201,5 +201,24 @@ BOOT_BEHAVIOUR = Lemma(
     "boot behaviour by profile",
     "a kernel whose profile can never reset the distributor (dist_init never, or first after a "
     "loader gic_init) or mask foreign SPIs at boot is left out of the terms for such writes, and a "
-    "kernel without a core never boots; which kernels may do what is read from the profiles",
+    "kernel without a core, or whose boot core seL4 cannot find a redistributor for, never boots "
+    "(checker/sel4.py); which kernels may do what is read from the profiles",
+)
+
+SMP_IPI_WRITES = Lemma(
+    "seL4's IPI writes",
+    "the register writes seL4's ipi_send_target makes for an smp kernel's IPI to its logical core i "
+    "are computed from the kernel's cores exactly as seL4 16.0.0 computes them: GICv2 GICD_SGIR "
+    "with BIT(i) as the CPUTargetList; GICv3 one ICC_SGI1R_EL1 per Aff1 group from mpidr_map, "
+    "with the loop's reset of sgi1r[i] at iteration i, and no write when Aff1 >= "
+    "CONFIG_MAX_NUM_NODES (an assert); where the writes go is left to the solver",
+)
+
+INTERCHANGEABLE = Lemma(
+    "interchangeable kernels",
+    "without a pinned boot order, kernels that behave alike at boot (same dist_init and boot_mask, "
+    "both boot or not, both come up or not, and for one SPI the same relation of their reset's "
+    "target to its owners) can swap places in any boot order; every violation of GIC-INIT or "
+    "IRQ-ROUTE is shown by at most two kernels of a class, and appending the others keeps it one, "
+    "so the query ranges over the boot orders of two kernels per class",
 )

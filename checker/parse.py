@@ -238,6 +238,10 @@ class _ToAst(Transformer):
         return self._setting("page", meta, children)
 
     @v_args(meta=True)
+    def max_irq(self, meta, children) -> ast.Setting:
+        return self._setting("max_irq", meta, children)
+
+    @v_args(meta=True)
     def cpu(self, meta, children) -> ast.CpuAst:
         numbers = self._pick(children, ast.Number)
         return ast.CpuAst(

@@ -82,8 +82,20 @@ def run_family(spec: Spec, family: str, options: Options) -> list[Result]:
     return _run_family(spec, families(options.only)[family], options)
 
 
+def _checked_family(spec: Spec, ids: tuple[str, ...], options: Options) -> list[Result]:
+    """One family's results, each failure replayed on the model when `options.replay`
+    (checker.replay.confirm_all): in the family's worker, so replays run in parallel too."""
+    results = _run_family(spec, ids, options)
+    if options.replay and any(r.status == FAILED for r in results):
+        from checker.replay import confirm_all  # loads the reference model (~50 ms): only when a failure needs it
+
+        results = confirm_all(spec, results)
+    return results
+
+
 def run_obligations(spec: Spec, options: Options) -> list[Result]:
-    """Every selected obligation's results, in catalogue order, each timed.
+    """Every selected obligation's results, in catalogue order, each timed, every failure
+    replayed on the model (unless `options.replay` is off).
 
     Families are independent (each has its own z3 context), so with
     `options.jobs` > 1 they run in parallel worker processes. Small specs
@@ -92,7 +104,7 @@ def run_obligations(spec: Spec, options: Options) -> list[Result]:
     by_id = families(options.only)
     jobs = min(options.jobs or os.cpu_count() or 1, len(by_id))
     if jobs <= 1 or size(spec) < PARALLEL_FROM:
-        by_family = {f: _run_family(spec, ids, options) for f, ids in by_id.items()}
+        by_family = {f: _checked_family(spec, ids, options) for f, ids in by_id.items()}
     else:
         # Imported here: most specs are checked in one process, and these cost ~20 ms of start-up.
         import multiprocessing
@@ -101,7 +113,7 @@ def run_obligations(spec: Spec, options: Options) -> list[Result]:
         worker_options = evolve(options, progress=None)
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {f: pool.submit(_run_family, spec, ids, worker_options) for f, ids in by_id.items()}
+            futures = {f: pool.submit(_checked_family, spec, ids, worker_options) for f, ids in by_id.items()}
             by_family = {}
             for f, future in futures.items():
                 if options.progress is not None:

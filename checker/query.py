@@ -28,6 +28,12 @@ class Query:
     shared by every query that uses the same assumption object). `predicted`
     is what the lemma says the answer must be, when it says: a definite
     answer that differs is a bug in pcheck (the lemma and the solver disagree).
+
+    `candidate` is a counterexample Python proposes, a value for every read:
+    when the violation, with the reads replaced by those values, simplifies
+    to true, the answer is SAT with those values, and no solver is needed
+    (z3 evaluates a ground term exactly). Otherwise the query is solved as
+    usual; a candidate never makes a query UNSAT.
     """
 
     violation: Any = field(eq=False)
@@ -36,6 +42,7 @@ class Query:
     assumption: Any = field(default=None, eq=False)
     label: str = ""
     predicted: "Sat | None" = None
+    candidate: Mapping[str, int] | None = field(default=None, eq=False)
 
 
 class Sat(enum.Enum):
@@ -52,12 +59,14 @@ class Answer:
 
     `trivial` is set when the violation was a constant after simplification:
     Python, not the solver, decided it (the query's lemma says how).
+    `evaluated` is set when the query's candidate satisfied the violation.
     """
 
     sat: Sat
     values: Mapping[str, int] = field(factory=dict)
     reason: str = ""
     trivial: bool = False
+    evaluated: bool = False
 
     def holds(self) -> bool:
         """True when the property holds (unsat), False when violated (sat); Undecided when the solver gave up.

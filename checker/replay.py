@@ -83,6 +83,7 @@ def machine_config(spec: Spec) -> model.MachineConfig:
         ),
         channels=channels,
         loader_gic_init=spec.loader_gic_init,
+        max_irq=plat.max_irq,
     )
 
 
@@ -125,45 +126,158 @@ def reproduces(run_: model.Run, expect: Mapping[str, Any]) -> model.Violation | 
     return next((v for v in run_.violations if v.kind == kind and _matches(v, expect)), None)
 
 
-def _shared_run(config: model.MachineConfig, scenario, runs: dict | None) -> model.Run:
-    """run(config, scenario), reusing the Run of an identical scenario from `runs`.
+class _Replays:
+    """The runs of one configuration, made so far, and what is needed to look in them.
 
     A run is a function of the configuration and the steps alone (a fresh
     machine each time), so results that replay the same steps share one.
     Errors are not remembered: each result that needs a failing run fails
     the same way on its own.
-    """
-    if runs is None:
-        return run(config, scenario)
-    steps = model.scenario_from_json(list(scenario))
-    try:
-        hash(steps)
-    except TypeError:  # an argument no JSON scenario should carry: run it on its own
-        return model.Machine(config).run(steps)
-    if steps not in runs:
-        runs[steps] = model.Machine(config).run(steps)
-    return runs[steps]
+
+    Every run of a configuration begins with the same construction
+    violations (step -1, the machine's layout checks), as many as the run of
+    the empty scenario has; they are indexed once, and each run's own
+    violations (those its steps caused) once per run."""
+
+    def __init__(self, config: model.MachineConfig, setup: model.Run) -> None:
+        self.config = config
+        self.setup = setup
+        self.static = _Found(setup.violations)
+        self.runs: dict[tuple[model.Step, ...], tuple[model.Run, _Found]] = {}
+        self.by_object: dict[int, tuple[object, tuple[model.Run, _Found]]] = {}
+
+    def run(self, scenario) -> tuple[model.Run, _Found]:
+        # Results of one class often share their scenario object (a thousand SPIs, one boot
+        # order): converting and hashing it once is enough.
+        known = self.by_object.get(id(scenario))
+        if known is not None and known[0] is scenario:
+            return known[1]
+        found = self._run(scenario)
+        self.by_object[id(scenario)] = (scenario, found)
+        return found
+
+    def _run(self, scenario) -> tuple[model.Run, _Found]:
+        steps = model.scenario_from_json(list(scenario))
+        try:
+            hash(steps)
+        except TypeError:  # an argument no JSON scenario should carry: run it on its own
+            return self._indexed(model.Machine(self.config).run(steps))
+        if steps not in self.runs:
+            self.runs[steps] = self._indexed(model.Machine(self.config).run(steps))
+        return self.runs[steps]
+
+    def _indexed(self, run_: model.Run) -> tuple[model.Run, _Found]:
+        n = len(self.setup.violations)
+        if run_.violations[:n] != self.setup.violations or any(v.step < 0 for v in run_.violations[n:]):
+            raise model.ModelError("a run does not begin with its configuration's construction checks")
+        return run_, _Found(run_.violations[n:])
+
+    def first(self, result: Result) -> tuple[model.Run, model.Violation | None]:
+        """The run of the result's scenario and the violation in it that the result expects."""
+        if not result.scenario:
+            return self.setup, self.static.first(result.expect)
+        run_, own = self.run(result.scenario)
+        return run_, own.first(result.expect) or self.static.first(result.expect)
 
 
-def confirm(config: model.MachineConfig, result: Result, setup: model.Run | None = None,
-            runs: dict | None = None) -> Result:
+class _Found:
+    """Violations indexed by kind and, on first use, by one scalar detail of that kind:
+    finding the one a result expects among thousands (a spec whose every SPI fails)
+    costs a lookup, not a scan."""
+
+    def __init__(self, violations) -> None:
+        self.by_kind: dict[str, list[model.Violation]] = {}
+        for v in violations:
+            self.by_kind.setdefault(v.kind, []).append(v)
+        self.by_detail: dict[tuple[str, str], dict[Any, list[model.Violation]]] = {}
+
+    def _with(self, kind: str, key: str, value: Any) -> list[model.Violation]:
+        if (kind, key) not in self.by_detail:
+            table: dict[Any, list[model.Violation]] = {}
+            for v in self.by_kind.get(kind, []):
+                seen = _plain(v.details.get(key))
+                if isinstance(seen, (int, str)):
+                    table.setdefault(seen, []).append(v)
+            self.by_detail[(kind, key)] = table
+        return self.by_detail[(kind, key)].get(value, [])
+
+    def first(self, expect: Mapping[str, Any]) -> model.Violation | None:
+        """What `reproduces` returns, found through the index."""
+        kind = expect.get("kind")
+        candidates = self.by_kind.get(kind, [])
+        for key, wanted in expect.items():
+            wanted = _plain(wanted)
+            if key != "kind" and isinstance(wanted, (int, str)) and not isinstance(wanted, bool):
+                candidates = self._with(kind, key, wanted)
+                break
+        return next((v for v in candidates if _matches(v, expect)), None)
+
+
+def _is_send(result: Result) -> bool:
+    """The result's scenario boots kernels, then binds and sends channels: nothing else."""
+    ops = [step.get("op") for step in result.scenario or ()]
+    boots = [i for i, op in enumerate(ops) if op == "boot"]
+    rest = [i for i, op in enumerate(ops) if op != "boot"]
+    return bool(boots and rest) and set(ops) <= {"boot", "bind_channel", "send_channel"} and max(boots) < min(rest)
+
+
+def _is_access(result: Result) -> bool:
+    """The result's scenario is memory accesses only."""
+    return bool(result.scenario) and all(step.get("op") == "access" for step in result.scenario)
+
+
+def _accesses(results: list[Result]) -> tuple[dict, ...]:
+    """One scenario for many memory results: each distinct access once, in order. What an
+    access reaches and exposes is a function of the configuration's memory map alone (the
+    model's Access handler and memory-expose monitor read nothing else), so each access
+    shows in the combined run what it shows alone; a violation a monitor reports once per
+    run (memory-overlap) may not show again, and its result is replayed on its own."""
+    return tuple({_step_key(step): step for r in results for step in r.scenario}.values())
+
+
+def _step_key(step: Mapping[str, Any]) -> tuple:
+    return tuple(sorted((k, repr(v)) for k, v in step.items()))
+
+
+def _together(results: list[Result]) -> tuple[dict, ...]:
+    """One scenario for many channel results: every kernel any of them boots, once, in the
+    order they first appear, then each result's binds and sends in turn.
+
+    Why one run stands for many: a channel failure's violation names its channel, and what
+    the model reports for it (where the SGI write goes, whether the bind is refused, whether
+    the mailbox lets an end through) is decided by the channel's two kernels (booted or
+    halted, their cores, profiles and caps), not by other channels' binds and sends. A
+    result is confirmed by the combined run only if its own violation, with every detail it
+    expects, appears there; any other is replayed on its own scenario. tests/test_replay.py
+    checks, on the corpus and generated specs, that every result the combined run confirms
+    is also reproduced by its own scenario."""
+    boots = list(dict.fromkeys(step["kernel"] for r in results for step in r.scenario if step["op"] == "boot"))
+    steps = [{"op": "boot", "kernel": k} for k in boots]
+    steps += [step for r in results for step in r.scenario if step["op"] != "boot"]
+    return tuple(steps)
+
+
+def confirm(config: model.MachineConfig, result: Result, replays: _Replays | None = None) -> Result:
     """The result if the model reproduces it, else an INTERNAL_ERROR result saying why.
 
-    `setup` is a run of the empty scenario on this configuration: a result
-    with no steps to replay is judged on it (the machine's construction
-    checks), so many static failures share one machine. `runs`, when given,
-    holds the runs made so far for this configuration (scenario steps ->
-    Run): results with the same scenario share one run.
+    `replays`, when given, holds the runs made so far for this configuration
+    (a result with no steps to replay is judged on the run of the empty
+    scenario, the machine's construction checks); without it, the result's
+    scenario runs on a fresh machine of its own.
     """
     if result.status != FAILED:
         return result
     if result.expect is None:
         return _disagree(result, "it has no scenario to replay on the model")
     try:
-        outcome = setup if (setup is not None and not result.scenario) else _shared_run(config, result.scenario or (), runs)
+        if replays is None:
+            outcome = run(config, result.scenario or ())
+            found = reproduces(outcome, result.expect)
+        else:
+            outcome, found = replays.first(result)
     except (model.ModelError, ValueError, KeyError) as exc:
         return _disagree(result, f"the model could not run its scenario ({exc!r})")
-    if reproduces(outcome, result.expect) is None:
+    if found is None:
         seen = ", ".join(sorted({v.kind for v in outcome.violations})) or "no violation"
         return _disagree(result, f"the model does not reproduce it (expected {result.expect['kind']}, model saw {seen})")
     return result
@@ -193,12 +307,22 @@ def confirm_all(spec: Spec, results: list[Result]) -> list[Result]:
         # No machine can be built (e.g. a GICv2 CPU interface beyond 7): static
         # failures are still judged by the model's construction checks; a
         # failure that needs a run cannot be replayed and says so.
-        static = model.Run((), (), tuple(model.static_violations(config)))
+        static = _Replays(config, model.Run((), (), tuple(model.static_violations(config))))
         return [
             (confirm(config, r, static) if not r.scenario else _disagree(r, f"the model cannot build this machine ({exc})"))
             if r.status == FAILED
             else r
             for r in results
         ]
-    runs: dict = {}
-    return [confirm(config, r, setup, runs) for r in results]
+    replays = _Replays(config, setup)
+    failed = [r for r in results if r.status == FAILED and r.expect is not None]
+    confirmed: dict[int, Result] = {}
+    for group, combine in (([r for r in failed if _is_send(r)], _together), ([r for r in failed if _is_access(r)], _accesses)):
+        if len(group) < 2:
+            continue
+        try:
+            _, combined = replays.run(combine(group))
+        except (model.ModelError, ValueError, KeyError):
+            continue
+        confirmed.update((id(r), r) for r in group if combined.first(r.expect) is not None)
+    return [confirmed.get(id(r)) or confirm(config, r, replays) for r in results]

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from attrs import evolve
 
 from checker import ast
-from checker.diagnostics import Diagnostic, Note, did_you_mean, error
+from checker.diagnostics import Diagnostic, Note, did_you_mean, error, warning
 from checker.catalogue import OBLIGATION_IDS
 from checker.span import Span
 from checker.spec import (
     BUILTIN_PROFILES,
+    MAX_INTID,
     PPI_BASE,
     PROFILE_FLAGS,
     SPI_BASE,
@@ -241,6 +242,16 @@ class Resolver:
                 error("E309", f"page must be a power of two of at least 4K (4096), not {page}", page_span)
             )
             page = DEFAULT_PAGE
+        max_irq, max_irq_span = self._setting(p, "max_irq", -1)
+        if max_irq_span is not None and not 0 <= max_irq <= MAX_INTID:
+            self.diags.append(error("E309", f"max_irq is an INTID from 0 to {MAX_INTID}, not {max_irq}", max_irq_span))
+        if max_irq_span is None:
+            self.diags.append(warning(
+                "W002",
+                f"platform '{p.name.text}' does not give seL4's maxIRQ (`max_irq N`, MAX_IRQ in seL4's "
+                "src/plat/<platform>/config.cmake): seL4 refuses IRQs above it, and pcheck can only check SPIs against `lines`",
+                p.name.span,
+            ))
         gic = self._gic(p)
         cpus = tuple(self._cpu(c, gic.version if gic else None) for c in p.cpus)
         if gic is not None and gic.version == 3 and gic.redistributors is not None:
@@ -258,6 +269,7 @@ class Resolver:
             devices=devices,
             paddr_bits=paddr_bits,
             page=page,
+            max_irq=max_irq if max_irq_span is not None and 0 <= max_irq <= MAX_INTID else None,
             span=p.span,
         )
 

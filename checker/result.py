@@ -39,6 +39,7 @@ class Method(_Word):
 
     SOLVER = "solver"  # a Z3 query that was not a constant after simplification
     FACTS = "facts"  # decided in Python from the spec's values, by the lemma the result names
+    EVALUATED = "evaluated"  # a counterexample Python proposed, checked by evaluating the Z3 violation at it
 
 
 PROVED, FAILED, WAIVED, UNKNOWN, INTERNAL_ERROR = Status

@@ -12,6 +12,7 @@ from __future__ import annotations
 from attrs import field
 
 from checker.data import frozen
+from checker.memo import per_spec
 from checker.span import Span
 
 SPI_BASE = 32
@@ -110,7 +111,19 @@ class Platform:
     devices: tuple[Device, ...] = ()
     paddr_bits: int = 40
     page: int = 4096
+    # seL4's maxIRQ for this platform port (src/plat/<plat>/config.cmake, MAX_IRQ): the kernel refuses
+    # any IRQ above it (seL4_RangeError). None: not given, and then only the GIC's `lines` limit is known.
+    max_irq: int | None = None
     span: Span | None = None
+
+    @property
+    def irq_limit(self) -> int:
+        """The highest INTID seL4 accepts here: its maxIRQ, else the GIC's last implemented INTID."""
+        return self.gic.lines - 1 if self.max_irq is None else self.max_irq
+
+    def usable(self, intid: int) -> bool:
+        """The line exists on the GIC and seL4 accepts it: a kernel can enable it."""
+        return intid < self.gic.lines and intid <= MAX_INTID and intid <= self.irq_limit
 
 
 @frozen
@@ -246,11 +259,8 @@ class Spec:
     sources: dict[str, str] = field(factory=dict, eq=False, hash=False)
 
     def kernel(self, name: str) -> Kernel:
-        """The kernel called `name`; KeyError if there is none."""
-        for k in self.kernels:
-            if k.name == name:
-                return k
-        raise KeyError(name)
+        """The kernel called `name` (the first so called); KeyError if there is none."""
+        return _kernel_index(self)[name]
 
 
 def default_target(spec: Spec, channel: Channel) -> int | None:
@@ -279,3 +289,11 @@ def spis_in_spec(spec: Spec) -> dict[int, Irq]:
             if irq.is_spi:
                 found.setdefault(irq.intid, irq)
     return dict(sorted(found.items()))
+
+
+@per_spec
+def _kernel_index(spec: Spec) -> dict[str, Kernel]:
+    index: dict[str, Kernel] = {}
+    for k in spec.kernels:
+        index.setdefault(k.name, k)
+    return index

@@ -19,7 +19,7 @@ from model.monitors import static_violations
 from model.memory import MemoryMap, Owned, Route
 from model.mmio import Decoded, Register, RegisterMap
 from model.scenario import (STEP_TYPES, Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger,
-                            Deliver, Mmio, RaiseSpi, SendChannel, SendSgi, Step, TriggerRead,
+                            Deliver, Mmio, RaiseSpi, SendChannel, SendSgi, SmpIpi, Step, TriggerRead,
                             TriggerWrite, scenario_from_json, scenario_to_json, startup_scenario,
                             step_from_json)
 from model.sel4_gic import sgi1r_from_target, sgi_target_for, sgir_from_target
@@ -41,7 +41,7 @@ __all__ = [
     "KernelInstance", "Signal", "Machine", "run_scenario", "validate", "static_violations",
     # scenarios
     "Step", "Boot", "AcquireIrq", "ConfigureTrigger", "TriggerRead", "TriggerWrite", "RaiseSpi",
-    "BindChannel", "BindSgi", "SendChannel", "SendSgi", "Deliver", "Access", "Mmio", "STEP_TYPES",
+    "BindChannel", "BindSgi", "SendChannel", "SendSgi", "SmpIpi", "Deliver", "Access", "Mmio", "STEP_TYPES",
     "step_from_json", "scenario_to_json", "scenario_from_json", "startup_scenario",
     # trace
     "Event", "RegAccess", "ErrorEvent", "Refusal", "Note", "SpiRaised", "SgiPended", "SgiLost",

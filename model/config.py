@@ -160,6 +160,9 @@ class MachineConfig:
     shared: tuple[SharedRegion, ...] = ()
     channels: tuple[Channel, ...] = ()
     loader_gic_init: bool = False
+    # seL4's maxIRQ for the platform port (None: the GIC's last line). The kernel
+    # refuses IRQs above it and init_irqs masks 0..maxIRQ.
+    max_irq: int | None = None
 
     # Derived data (name indexes, the memory map, the construction checks...)
     # computed at most once per configuration: the configuration is frozen
@@ -305,6 +308,7 @@ def config_to_json(config: MachineConfig) -> dict[str, Any]:
         "shared": [{"name": s.name, "region": _region_json(s.region), "access": [list(a) for a in s.access]} for s in config.shared],
         "channels": [attrs.asdict(c) for c in config.channels],
         "loader_gic_init": config.loader_gic_init,
+        "max_irq": config.max_irq,
     }
 
 
@@ -347,6 +351,7 @@ def config_from_json(data: dict[str, Any]) -> MachineConfig:
             ),
             channels=tuple(Channel(**c) for c in data["channels"]),
             loader_gic_init=bool(data["loader_gic_init"]),
+            max_irq=None if data.get("max_irq") is None else int(data["max_irq"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"malformed machine configuration: {exc!r}") from exc

@@ -55,11 +55,57 @@ class IrqState:
 _ATOMS = (int, str, float, bool, type(None), frozenset)
 
 
+class Banks:
+    """The per-core banks of SGI/PPI states, each made on first use.
+
+    A machine with hundreds of cores builds one per replayed scenario, and most
+    scenarios touch a few cores: making 32 IrqStates for every core up front
+    was most of the cost of replaying many failures. An untouched bank is one
+    in its reset state, `fresh()`."""
+
+    __slots__ = ("_items", "_fresh")
+
+    def __init__(self, count: int, fresh: Callable[[], list[IrqState]]) -> None:
+        self._items: list[list[IrqState] | None] = [None] * count
+        self._fresh = fresh
+
+    def __getitem__(self, index: int) -> list[IrqState]:
+        item = self._items[index]
+        if item is None:
+            item = self._items[index] = self._fresh()
+        return item
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._items)))
+
+    def copy(self) -> "Banks":
+        new = Banks(0, self._fresh)
+        new._items = [None if b is None else [s.copy() for s in b] for b in self._items]
+        return new
+
+    def same(self, other: "Banks") -> bool:
+        if len(self._items) != len(other._items):
+            return False
+        for a, b in zip(self._items, other._items):
+            if a is None and b is None:
+                continue
+            a = self._fresh() if a is None else a
+            b = self._fresh() if b is None else b
+            if not all(x.same(y) for x, y in zip(a, b)):
+                return False
+        return True
+
+
 def copy_state(value: object) -> object:
     """A deep copy of GIC state: IrqStates and lists, dicts, sets and tuples of
     them or of immutable values. TypeError for anything else."""
     kind = type(value)
     if kind is IrqState:
+        return value.copy()
+    if kind is Banks:
         return value.copy()
     if kind in _ATOMS:
         return value
@@ -78,7 +124,7 @@ def same_state(a: object, b: object) -> bool:
     """Whether two copy_state-able values are equal (IrqStates field by field)."""
     if type(a) is not type(b):
         return False
-    if type(a) is IrqState:
+    if type(a) in (IrqState, Banks):
         return a.same(b)
     if type(a) in (list, tuple):
         return len(a) == len(b) and all(same_state(x, y) for x, y in zip(a, b))
@@ -109,7 +155,7 @@ class GicBase:
         self.cores = cores
         self.lines = min(config.lines, MAX_INTID + 1)
         self.core_index = {core.name: i for i, core in enumerate(cores)}
-        self.private = [[IrqState() for _ in range(32)] for _ in cores]
+        self.private = Banks(len(cores), self._fresh_bank)
         self.spis = {intid: IrqState() for intid in range(32, self.lines)}
         # Acknowledged, not yet deactivated interrupts per core: (priority, intid, source).
         self.active_stack: list[list[tuple[int, int, int | None]]] = [[] for _ in cores]
@@ -120,6 +166,10 @@ class GicBase:
         # has changed since whoever watches the GIC last cleared the set: the
         # machine's monitors look only at these instead of every interrupt.
         self.changed: set[int] = set()
+
+    def _fresh_bank(self) -> list[IrqState]:
+        """A core's SGI/PPI states at reset."""
+        return [IrqState() for _ in range(32)]
 
     # ------------------------------------------------------------ state copies
     # Attributes fixed at construction (configuration, register frames and the

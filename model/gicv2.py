@@ -10,12 +10,16 @@ are stored but do not gate delivery (one group, enabled by GICD_CTLR[1:0]).
 from __future__ import annotations
 
 from model.config import Core, Gic
-from model.errors import ConfigError, MmioError
+from model.errors import MmioError
 from model.gic import SPURIOUS, Frame, GicBase
 from model.mmio import Register, RegisterMap
 from model.trace import SgiLost, SgiPended
 
 __all__ = ["GicV2", "DIST_MAP", "CPU_MAP", "sgir_targets"]
+
+# Registers with one bit per INTID whose word 0 (INTIDs 0..31) is banked per CPU interface.
+BANKED_BIT_REGISTERS = frozenset({"GICD_IGROUPR", "GICD_ISENABLER", "GICD_ICENABLER", "GICD_ISPENDR", "GICD_ICPENDR",
+                                  "GICD_ISACTIVER", "GICD_ICACTIVER"})
 
 W = frozenset({4})
 BW = frozenset({1, 4})
@@ -76,7 +80,7 @@ class GicV2(GicBase):
     def __init__(self, config: Gic, cores: tuple[Core, ...]) -> None:
         super().__init__(config, cores)
         self.cpu_of = [self._interface(i, core) for i, core in enumerate(cores)]
-        self.implemented = frozenset(self.cpu_of)
+        self.implemented = frozenset(c for c in self.cpu_of if c is not None)
         self.ctlr = 0
         self.targets = {intid: 0 for intid in self.spis}
         # Per core, per SGI: bit mask of source CPUs with the SGI pending / active.
@@ -89,11 +93,17 @@ class GicV2(GicBase):
         self.handlers = self._handler_table()
 
     @staticmethod
-    def _interface(index: int, core: Core) -> int:
+    def _interface(index: int, core: Core) -> int | None:
+        """The core's CPU-interface number; None for a number outside 0..7, which no GICv2 has.
+
+        Such a core is not connected to the GIC (CPU-IDENT reports it). pcheck's
+        reading of hardware that cannot exist: its banked distributor
+        registers and its GICC accesses read as zero (GICC_IAR as spurious, 1023) and ignore writes, every
+        GICD_ITARGETSR word reads as zero for it (so seL4's infer_cpu_gic_id
+        falls back to CPU interface 0), its GICD_SGIR writes reach nothing,
+        and no interrupt is ever delivered to it."""
         cpu = index if core.gic_cpu is None else core.gic_cpu
-        if not 0 <= cpu < 8:
-            raise ConfigError(f"{core.name}: GICv2 CPU interface {cpu} is not in 0..7")
-        return cpu
+        return cpu if 0 <= cpu < 8 else None
 
     @staticmethod
     def _frames(config: Gic) -> tuple[Frame, ...]:
@@ -104,6 +114,36 @@ class GicV2(GicBase):
         return tuple(frames)
 
     def _handler_table(self):
+        return {name: self._unconnected_guard(name, reader, writer) for name, (reader, writer) in self._handlers().items()}
+
+    def _unconnected_guard(self, name: str, reader, writer):
+        """The handlers of a register, reading zero and ignoring writes for a core with no
+        CPU interface wherever the register is banked (see `_interface`)."""
+        def banked(index: int) -> bool:
+            if name.startswith("GICC_") or name in ("GICD_CPENDSGIR", "GICD_SPENDSGIR"):
+                return True
+            if name in ("GICD_IPRIORITYR", "GICD_ITARGETSR"):
+                return index < 8
+            if name == "GICD_ICFGR":
+                return index < 2
+            return name in BANKED_BIT_REGISTERS and index == 0
+
+        idle = SPURIOUS if name in ("GICC_IAR", "GICC_HPPIR") else 0  # an idle interface: nothing to acknowledge
+
+        def read(bank: int, index: int) -> int:
+            unconnected = self.cpu_of[bank] is None and (banked(index) or name == "GICD_ITARGETSR")
+            return idle if unconnected else reader(bank, index)
+
+        def write(bank: int, index: int, value: int, mask: int) -> None:
+            if self.cpu_of[bank] is None and (banked(index) or name == "GICD_SGIR"):
+                if name == "GICD_SGIR":
+                    self.events.append(SgiLost(value & 0xF, "GICD_SGIR", value, "the writing core has no GICv2 CPU interface"))
+                return
+            writer(bank, index, value, mask)
+
+        return (None if reader is None else read), (None if writer is None else write)
+
+    def _handlers(self):
         bits = self._bits_read
         return {
             "GICD_CTLR": (lambda b, i: self.ctlr, self._w_ctlr),
@@ -137,7 +177,7 @@ class GicV2(GicBase):
     # ------------------------------------------------------------ distributor
     def _typer(self) -> int:
         it_lines = (self.lines + 31) // 32 - 1
-        return it_lines | (max(self.implemented) << 5)
+        return it_lines | (max(self.implemented, default=0) << 5)
 
     def _w_ctlr(self, bank: int, index: int, value: int, mask: int) -> None:
         self.ctlr = value & mask & 0x3
@@ -278,7 +318,8 @@ class GicV2(GicBase):
         super()._clear_active(ci, intid, source)
 
     def _spi_reaches(self, intid: int, ci: int) -> bool:
-        return bool(self.targets.get(intid, 0) >> self.cpu_of[ci] & 1)
+        cpu = self.cpu_of[ci]
+        return cpu is not None and bool(self.targets.get(intid, 0) >> cpu & 1)
 
     def _cpu_enabled(self, ci: int) -> bool:
         return bool(self.cpu_ctlr[ci] & 0x3)
@@ -317,6 +358,6 @@ class GicV2(GicBase):
         mask = self.sgi_pending[self.core_index[core]][sgi]
         return frozenset(cpu for cpu in range(8) if mask >> cpu & 1)
 
-    def interface_of(self, core: str) -> int:
-        """The CPU-interface number of core."""
+    def interface_of(self, core: str) -> int | None:
+        """The CPU-interface number of core (None: it has none)."""
         return self.cpu_of[self.core_index[core]]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from model.config import Core, Gic, affinity_of
 from model.errors import ConfigError, SysregError
-from model.gic import SPURIOUS, Frame, GicBase
+from model.gic import IrqState, SPURIOUS, Frame, GicBase
 from model.mmio import Register, RegisterMap
 from model.trace import SgiLost, SgiPended
 
@@ -135,11 +135,15 @@ class GicV3(GicBase):
         self.sysregs = [{name: 0 for name in SYSREG_MASKS} for _ in cores]
         for regs in self.sysregs:
             regs["ICC_SRE_EL1"] = 0x7
-        for bank in self.private:
-            for sgi in range(16):
-                bank[sgi].edge = True
         self.frames = self._frames(config, cores)
         self.handlers = self._handler_table()
+
+    def _fresh_bank(self) -> list[IrqState]:
+        """A core's SGI/PPI states at reset: SGIs are edge-triggered."""
+        bank = super()._fresh_bank()
+        for sgi in range(16):
+            bank[sgi].edge = True
+        return bank
 
     @staticmethod
     def _frames(config: Gic, cores: tuple[Core, ...]) -> tuple[Frame, ...]:

@@ -13,7 +13,7 @@ from attrs import frozen
 
 from model.config import Kernel, MachineConfig
 from model.gic import SPURIOUS, GicBase
-from model.sel4_gic import HaltError, Port, make_driver
+from model.sel4_gic import HaltError, IpiFault, Port, make_driver
 from model.trace import Delivery, Event, Note, Refusal
 
 __all__ = ["KernelInstance", "Signal", "SMP_RESERVED_SGIS"]
@@ -42,7 +42,7 @@ class KernelInstance:
         self.port = Port(gic, config.name, sink)
         self.driver = make_driver(self.port, gic, machine.cores)
         self.sink = sink
-        self.max_irq = gic.lines - 1
+        self.max_irq = gic.lines - 1 if machine.max_irq is None else machine.max_irq  # seL4's maxIRQ
         self.booted = False
         self.halted: str | None = None
         # (core, INTID) -> notification; SPIs use core None (one global handler).
@@ -50,7 +50,11 @@ class KernelInstance:
         self.reserved: set[tuple[str | None, int]] = set()
         self.trigger_words: dict[int, int] = {}
         self.signals: list[Signal] = []
-        self.triggers = dict(config.spis)
+        # INTID -> the trigger the kernel configures: the first one declared (an SPI listed twice keeps it).
+        self.triggers: dict[int, str | None] = {}
+        for intid, trigger in config.spis:
+            if self.triggers.get(intid) is None:
+                self.triggers[intid] = trigger
         self.routes = dict(config.routes)
         # Where to log (self, INTID) for every SPI handler taken (the machine's
         # log, read by its route monitor); None: not logged.
@@ -257,6 +261,30 @@ class KernelInstance:
         self.port.activity = "signal"
         self.driver.send_sgi(self.boot_core, sgi, target)
         self.port.activity = ""
+        return True
+
+    def send_ipi(self, core: str, sgi: int) -> bool:
+        """An smp kernel signals its own `core` (generic_ipi_send_mask -> ipi_send_target(irq, BIT(index))).
+
+        The write is made from another core of the kernel (a core never
+        signals itself: doRemoteMaskOp clears its own bit)."""
+        invocation = f"ipi_send_target(SGI {sgi} to {core})"
+        if not self._live(invocation):
+            return False
+        if not self.profile.smp or core not in self.config.cores:
+            return self._refuse(invocation, "not a core of this smp kernel")
+        source = next((c for c in self.config.cores if c != core), None)
+        if source is None:
+            return self._refuse(invocation, "a kernel on one core sends itself no IPI")
+        logical = self.config.cores.index(core)
+        mpidrs = tuple(self.driver.cores[c].mpidr for c in self.config.cores)
+        self.port.activity = "ipi"
+        try:
+            self.driver.ipi_send_target(source, sgi, 1 << logical, mpidrs)
+        except IpiFault as fault:
+            return self._refuse(invocation, str(fault))
+        finally:
+            self.port.activity = ""
         return True
 
     # ------------------------------------------------------------ interrupts

@@ -20,9 +20,9 @@ from model.kernel import KernelInstance
 from model.memory import MemoryMap, Owned
 from model.monitors import MONITORS, MonitorState, construction_violations, forget_taken_sgis
 from model.scenario import (Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger, Deliver,
-                            Mmio, RaiseSpi, SendChannel, SendSgi, Step, TriggerRead, TriggerWrite)
+                            Mmio, RaiseSpi, SendChannel, SendSgi, SmpIpi, Step, TriggerRead, TriggerWrite)
 from model.sel4_gic import Port, make_driver
-from model.trace import ErrorEvent, Event, MemAccess, Note, Run, SpiRaised, Violation
+from model.trace import ErrorEvent, Event, MemAccess, Note, RegAccess, Run, SpiRaised, Violation
 
 __all__ = ["Machine", "make_gic", "run_scenario", "validate"]
 
@@ -82,13 +82,12 @@ class Machine:
         self._sink: list[Event] = []
         # (kernel, SPI) for every SPI handler a kernel takes, in order (read by the route monitor).
         self.acquisitions: list[tuple[KernelInstance, int]] = []
-        self.kernels = {k.name: KernelInstance(k, config, self.gic, self._sink, self.acquisitions)
-                        for k in config.kernels}
+        self.kernels = _Kernels(self)
         self._handlers: dict[type, Callable[[Step], None]] = {
             Boot: self._boot, AcquireIrq: self._acquire, ConfigureTrigger: self._configure,
             TriggerRead: self._trigger_read, TriggerWrite: self._trigger_write,
             RaiseSpi: self._raise, BindChannel: self._bind_channel, BindSgi: self._bind_sgi,
-            SendChannel: self._send_channel, SendSgi: self._send_sgi, Deliver: self._deliver,
+            SendChannel: self._send_channel, SendSgi: self._send_sgi, SmpIpi: self._smp_ipi, Deliver: self._deliver,
             Access: self._access, Mmio: self._mmio,
         }
         self._setup()
@@ -218,7 +217,7 @@ class Machine:
             self._sink.append(ErrorEvent(str(error)))
 
     def _commit(self, index: int) -> list[Event]:
-        events = [attrs.evolve(e, step=index) for e in self._sink]
+        events = [e.stamped(step=index) if type(e) is RegAccess else attrs.evolve(e, step=index) for e in self._sink]
         self._sink.clear()
         self.trace += events
         return events
@@ -276,6 +275,9 @@ class Machine:
     def _send_sgi(self, step: SendSgi) -> None:
         self._kernel(step.kernel).send_sgi(step.sgi, step.target)
 
+    def _smp_ipi(self, step: SmpIpi) -> None:
+        self._kernel(step.kernel).send_ipi(step.core, step.sgi)
+
     def _deliver(self, step: Deliver) -> None:
         for core in self.config.cores:
             owner = self.config.kernel_of_core(core.name)
@@ -294,6 +296,33 @@ class Machine:
             port.read(step.core, step.address, step.width)
         else:
             port.write(step.core, step.address, step.value, step.width)
+
+
+class _Kernels(dict):
+    """Kernel name -> KernelInstance, each made when first looked up.
+
+    Iterating gives only the instances made so far: a kernel never looked up
+    has done nothing (not booted, no handlers), which is what every reader
+    of the iteration (live kernels, kernels that tried to boot) asks about.
+    A name the configuration does not have is a KeyError, as in a dict. The
+    last kernel of a name wins, as in a dict built from the configuration."""
+
+    def __init__(self, machine: "Machine") -> None:
+        super().__init__()
+        self._machine = machine
+        self._configs = machine.config.derived("kernel-configs", lambda: {k.name: k for k in machine.config.kernels})
+
+    def __missing__(self, name: str) -> KernelInstance:
+        config = self._configs[name]  # KeyError for a name the configuration does not have
+        m = self._machine
+        instance = self[name] = KernelInstance(config, m.config, m.gic, m._sink, m.acquisitions)
+        return instance
+
+    def get(self, name, default=None):
+        return self[name] if name in self._configs else default
+
+    def __contains__(self, name) -> bool:
+        return name in self._configs
 
 
 def run_scenario(config: MachineConfig, scenario: tuple[Step, ...]) -> Run:

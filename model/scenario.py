@@ -14,7 +14,7 @@ from model.config import MachineConfig
 
 __all__ = [
     "Step", "Boot", "AcquireIrq", "ConfigureTrigger", "TriggerRead", "TriggerWrite",
-    "RaiseSpi", "BindChannel", "BindSgi", "SendChannel", "SendSgi", "Deliver", "Access",
+    "RaiseSpi", "BindChannel", "BindSgi", "SendChannel", "SendSgi", "SmpIpi", "Deliver", "Access",
     "Mmio", "STEP_TYPES", "step_from_json", "scenario_to_json", "scenario_from_json",
     "startup_scenario",
 ]
@@ -120,6 +120,17 @@ class SendSgi(Step):
 
 
 @frozen
+class SmpIpi(Step):
+    """An smp kernel signals one of its own cores (remote call SGI 0 or reschedule SGI 1),
+    as seL4's generic_ipi_send_mask does: ipi_send_target(irq, BIT(logical index))."""
+
+    op: ClassVar[str] = "smp_ipi"
+    kernel: str
+    core: str
+    sgi: int = 1
+
+
+@frozen
 class Deliver(Step):
     """Every core takes what it can; kernels signal notifications."""
 
@@ -149,7 +160,7 @@ class Mmio(Step):
 
 STEP_TYPES: dict[str, type[Step]] = {
     cls.op: cls for cls in (Boot, AcquireIrq, ConfigureTrigger, TriggerRead, TriggerWrite,
-                            RaiseSpi, BindChannel, BindSgi, SendChannel, SendSgi, Deliver,
+                            RaiseSpi, BindChannel, BindSgi, SendChannel, SendSgi, SmpIpi, Deliver,
                             Access, Mmio)
 }
 

@@ -10,6 +10,7 @@ from types import MappingProxyType
 import attrs
 
 from model.config import Core, MachineConfig, affinity_of
+from model.errors import MmioError
 from model.gic import SPURIOUS, GicBase
 from model.gicv2 import GicV2
 from model.gicv3 import (CTLR_ARE_NS, CTLR_ENABLE_G0, CTLR_ENABLE_G1NS, WAKER_CHILDREN_ASLEEP,
@@ -17,7 +18,7 @@ from model.gicv3 import (CTLR_ARE_NS, CTLR_ENABLE_G0, CTLR_ENABLE_G1NS, WAKER_CH
 from model.trace import Event, RegAccess
 
 __all__ = ["Port", "Driver", "V2Driver", "V3Driver", "make_driver", "sgi1r_from_target",
-           "sgir_from_target", "sgi_target_for", "HaltError"]
+           "sgir_from_target", "sgi_target_for", "HaltError", "IpiFault"]
 
 ALL = 0xFFFFFFFF
 GICR_SCAN_STEP = 0x20000   # seL4: GICR_PER_CORE_SIZE
@@ -26,6 +27,10 @@ GICR_SCAN_WINDOW = 0x100000  # seL4: GICR_SIZE, "assume 8 cores"
 
 class HaltError(Exception):
     """The kernel stopped at boot (seL4 prints and calls halt())."""
+
+
+class IpiFault(Exception):
+    """seL4's ipi_send_target cannot form the write (a failed assert, or undefined behaviour in C)."""
 
 
 class Port:
@@ -44,8 +49,8 @@ class Port:
 
     def stamp(self, event: Event) -> Event:
         """The event with this port's actor (and activity for accesses)."""
-        if isinstance(event, RegAccess):
-            return attrs.evolve(event, actor=self.actor, activity=self.activity)
+        if type(event) is RegAccess:
+            return event.stamped(actor=self.actor, activity=self.activity)
         return attrs.evolve(event, actor=self.actor)
 
     def read(self, core: str, address: int, width: int = 4) -> int:
@@ -224,11 +229,20 @@ class V2Driver(Driver):
         logical core index as the CPU-interface number; the multikernel
         SetIrqTargetCore is assumed to use the real interface number."""
         cpu = logical if smp else self.gic.interface_of(target)
-        self.port.write(core, self.dist(0x800 + intid), 1 << cpu, width=1)
+        # A core with no CPU interface (see GicV2._interface) has no target bit: no core is named.
+        self.port.write(core, self.dist(0x800 + intid), 0 if cpu is None else (1 << cpu) & 0xFF, width=1)
 
     def sgi_target_valid(self, target: int) -> bool:
         """plat_SGITargetValid(): target < 8."""
         return 0 <= target < 8
+
+    def ipi_send_target(self, core: str, irq: int, target_list: int, mpidrs: tuple[int, ...]) -> None:
+        """ipi_send_target() (SMP builds): GICD_SGIR with the *logical* core mask as CPUTargetList.
+
+        seL4 passes BIT(logical index) (cpuIndexToID), not the core's
+        CPU-interface number, so an smp kernel whose cores are not interfaces
+        0..n-1 signals other cores."""
+        self.port.write(core, self.dist(0xF00), (target_list << 16 | irq) & ALL)
 
     def send_sgi(self, core: str, sgi: int, target: int) -> None:
         """plat_sendSGI(): GICD_SGIR = (1 << target) << 16 | sgi."""
@@ -283,7 +297,10 @@ class V3Driver(Driver):
         aff3, aff2, aff1, aff0 = affinity_of(self.cores[core].mpidr)
         wanted = aff3 << 24 | aff2 << 16 | aff1 << 8 | aff0
         for offset in range(0, GICR_SCAN_WINDOW, GICR_SCAN_STEP):
-            typer = self.port.read(core, redist.base + offset + 0x8, 8)
+            try:
+                typer = self.port.read(core, redist.base + offset + 0x8, 8)
+            except MmioError:
+                break  # the scan runs past the redistributor frames: no match
             if typer >> 32 == wanted:
                 self.rdist[core] = redist.base + offset
                 return
@@ -346,8 +363,37 @@ class V3Driver(Driver):
         self.port.write(core, self.dist(0x6000 + 8 * intid), value, width=8)
 
     def sgi_target_valid(self, target: int) -> bool:
-        """plat_SGITargetValid(): any target is accepted on GICv3."""
-        return True
+        """plat_SGITargetValid(): the packed affinity fits 32 bits (seL4 14.0 and later)."""
+        return 0 <= target <= 0xFFFF_FFFF
+
+    def ipi_send_target(self, core: str, irq: int, target_list: int, mpidrs: tuple[int, ...]) -> None:
+        """ipi_send_target() (SMP builds), as gic_v3.c writes it: one ICC_SGI1R_EL1 per Aff1 group.
+
+        `mpidrs` is the kernel's mpidr_map (logical index -> MPIDR) and its
+        length CONFIG_MAX_NUM_NODES. The loop resets sgi1r[i] at the start of
+        iteration i and accumulates into sgi1r[Aff1]: an entry for Aff1 = a
+        set at an iteration i < a is reset again at iteration a. With the core
+        number in Aff1 (Cortex-A55, A76) the IPI can therefore vanish.
+        Aff1 >= CONFIG_MAX_NUM_NODES fails an assert (debug builds) or writes
+        past the array (release builds): refused here, nothing is written.
+        Aff2, Aff3 and RS are never set; `1 << Aff0` is a C int shift."""
+        nodes = len(mpidrs)
+        base = (irq & 0xF) << 24
+        sgi1r = [0] * max(nodes, 1)
+        last_aff1 = 0
+        for i in range(nodes):
+            sgi1r[i] = 0
+            if target_list >> i & 1:
+                mpidr = mpidrs[i]
+                aff1, aff0 = (mpidr >> 8) & 0xFF, mpidr & 0xFF
+                if aff1 >= nodes or aff0 >= 31:
+                    raise IpiFault(f"assert(aff1 < CONFIG_MAX_NUM_NODES) fails: Aff1 {aff1}, {nodes} nodes"
+                                   if aff1 >= nodes else f"1 << Aff0 ({aff0}) overflows a C int")
+                sgi1r[aff1] |= base | aff1 << 16 | 1 << aff0
+                last_aff1 = max(last_aff1, aff1)
+        for i in range(last_aff1 + 1):
+            if sgi1r[i]:
+                self.port.msr(core, "ICC_SGI1R_EL1", sgi1r[i])
 
     def send_sgi(self, core: str, sgi: int, target: int) -> None:
         """plat_sendSGI(): ICC_SGI1R_EL1 from the raw target, Aff3 quirk included."""

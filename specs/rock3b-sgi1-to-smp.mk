@@ -7,7 +7,10 @@
 // writes the MPIDR of the logical core, so this is right).
 // Trigger words: k0 uses 9 (uart2), k1 uses 3 (gmac0).
 //
+// k1 is an smp seL4 on c2, c3 (MPIDR 0x200, 0x300): seL4's ipi_send_target
+// groups IPIs by Aff1 and asserts Aff1 < CONFIG_MAX_NUM_NODES (2), so its own IPIs fail too.
 // expect: failed IPI-RANGE rx_kick
+// expect: failed IPI-SMP k1
 
 include "platforms/rock3b.mk"
 

@@ -7,7 +7,10 @@
 // different cores.
 // Trigger words: k0 uses 9 (uart2), k1 uses 3 (gmac0).
 //
+// k1 is an smp seL4 on c1, c2 (MPIDR 0x100, 0x200): ipi_send_target's loop resets
+// sgi1r[Aff1] after filling it for c1 and asserts for c2 (Aff1 2 >= 2 cores): its own IPIs are lost.
 // expect: failed IPI-CAP status
+// expect: failed IPI-SMP k1
 
 include "platforms/rock3b.mk"
 

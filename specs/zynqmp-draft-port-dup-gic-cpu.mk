@@ -5,7 +5,7 @@
 //  - CPU-IDENT c2,c3: duplicate gic_cpu 2.
 // k2 runs on c3 but owns no SPI and receives no channel, and the loader
 // initialises the distributor, so nothing else depends on the collision.
-// Numbers otherwise as platforms/zynqmp.mk (from shared/data/dts/zynqmp.dts).
+// Numbers otherwise as platforms/zynqmp.mk (from seL4 tools/dts/zynqmp.dts).
 //
 // expect: failed CPU-IDENT c2,c3
 
@@ -29,6 +29,7 @@ platform zynqmp-draft {
     device uart0  at 0xff00_0000 size 4K irq spi 21 level
     device uart1  at 0xff01_0000 size 4K irq spi 22 level
     device sdhci0 at 0xff16_0000 size 4K irq spi 48 level
+    max_irq 187                          // seL4's maxIRQ for zynqmp (src/plat/zynqmp/config.cmake)
 }
 
 profile mk extends sel4-mk {

@@ -11,7 +11,10 @@
 // The channel into k2 names c3 with the default target, CPU interface 3.
 // Trigger words: k0 uses 3 (uart0), k2 uses 5 (gem3).
 //
+// k2 is an smp seL4 on c2, c3: its IPIs use the logical core mask as GICD_SGIR's
+// CPUTargetList, so they go to CPU interfaces 0 and 1, which are k0's and k1's.
 // expect: failed IRQ-ROUTE spi 63
+// expect: failed IPI-SMP k2
 
 include "platforms/zynqmp.mk"
 

@@ -11,7 +11,10 @@
 // builds that route their own SPIs.
 // Trigger words: k0 uses 3 (uart0), k1 uses 4 (ttc0), k2 uses 5 (gem3).
 //
+// k2 is an smp seL4 on c2, c3: its IPIs use the logical core mask as GICD_SGIR's
+// CPUTargetList, so they go to CPU interfaces 0 and 1, which are k0's and k1's.
 // expect: failed IRQ-ROUTE spi 63
+// expect: failed IPI-SMP k2
 
 include "platforms/zynqmp.mk"
 

@@ -635,7 +635,7 @@ def extra_core_non_smp(spec: Spec) -> Iterator[Candidate]:
             yield Candidate(f"{free[-1].name} to {k.name}", with_kernel(spec, k.name, cores=k.cores + (free[-1],)), frozenset({k.name}))
 
 
-@operator("kernel-no-core", "CPU-EXCL", {"IRQ-ROUTE", "IPI-TARGET", "GIC-INIT"})
+@operator("kernel-no-core", "CPU-EXCL", {"IRQ-ROUTE", "IPI-TARGET", "GIC-INIT", "IPI-CAP"})
 def kernel_no_core(spec: Spec) -> Iterator[Candidate]:
     """Drop every core of a kernel (a `kernel` without `cores`, which the language accepts)."""
     for k in spec.kernels:
@@ -650,7 +650,7 @@ def _cpu_users(spec: Spec) -> set[str]:
     return {c.name for k in spec.kernels for c in k.cores}
 
 
-@operator("duplicate-mpidr", "CPU-IDENT", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE"})
+@operator("duplicate-mpidr", "CPU-IDENT", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "IPI-SMP"})
 def duplicate_mpidr(spec: Spec) -> Iterator[Candidate]:
     """Give a cpu the MPIDR of another cpu (a copy-pasted `cpu` line)."""
     cpus = spec.platform.cpus
@@ -659,7 +659,7 @@ def duplicate_mpidr(spec: Spec) -> Iterator[Candidate]:
         # GICv3 routes SPIs and SGIs by affinity, so cores that answer to the
         # same MPIDR get each other's interrupts; GICv2 uses the CPU interface.
         touched = spec.platform.gic.version == 3 and (x.name in used or y.name in used)
-        allowed = frozenset({"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE"} if touched else set())
+        allowed = frozenset({"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "IPI-SMP"} if touched else set())
         yield Candidate(f"{x.name} gets the MPIDR of {y.name}", with_cpu(spec, x.name, mpidr=y.mpidr), both_orders(x.name, y.name), allowed)
 
 
@@ -982,7 +982,7 @@ def target_other_core(spec: Spec) -> Iterator[Candidate]:
     yield from _retarget(spec, "another core", other)
 
 
-@operator("receiver-mpidr-aff3", "IPI-TARGET", {"IPI-UNIQUE"})
+@operator("receiver-mpidr-aff3", "IPI-TARGET", {"IPI-UNIQUE", "IPI-SMP"})
 def receiver_mpidr_aff3(spec: Spec) -> Iterator[Candidate]:
     """GICv3: move a receiving core to Aff3 = 1 (a distinct MPIDR), which seL4's SGI encoding cannot reach.
 
@@ -1223,3 +1223,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ------------------------------------------------------------------ IPI-SMP
+
+
+@operator("smp-core-out-of-place", "IPI-SMP", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE"})
+def smp_core_out_of_place(spec: Spec) -> Iterator[Candidate]:
+    """Put an smp kernel on cores seL4's IPI code cannot address: on GICv2 swap its first two cores
+    (logical index 0 is then not CPU interface 0's core); on GICv3 move its last core to another
+    cluster (Aff1 = the number of cores, a DynamIQ-style MPIDR seL4's ipi_send_target asserts on)."""
+    for k in spec.kernels:
+        if not k.profile.smp or len(k.cores) < 2:
+            continue
+        if spec.platform.gic.version == 2:
+            cores = (k.cores[1], k.cores[0]) + k.cores[2:]
+            yield Candidate(f"{k.name} on {', '.join(c.name for c in cores)}", with_kernel(spec, k.name, cores=cores), frozenset({k.name}))
+            continue
+        last = k.cores[-1]
+        mpidr = len(k.cores) << 8
+        if any(c.mpidr & 0xFF00FFFFFF == mpidr for c in spec.platform.cpus):
+            continue
+        yield Candidate(f"{last.name} to MPIDR {mpidr:#x}", with_cpu(spec, last.name, mpidr=mpidr), frozenset({k.name}))

@@ -100,7 +100,8 @@ def _check(spec: Spec, r) -> None:
         assert n == 0 or (n > 1 and not kernel.profile.smp) or n > 8
     elif r.id == "CPU-IDENT" and len(cex["cpus"]) == 2:
         a, b = (next(c for c in spec.platform.cpus if c.name == n) for n in cex["cpus"])
-        assert a.mpidr == b.mpidr or (spec.platform.gic.version == 2 and a.gic_cpu == b.gic_cpu)
+        affinity = 0xFF_00FF_FFFF  # Aff3 [39:32], Aff2..Aff0 [23:0]
+        assert a.mpidr & affinity == b.mpidr & affinity or (spec.platform.gic.version == 2 and a.gic_cpu == b.gic_cpu)
     elif r.id == "DEV-EXCL":
         owners = [k.name for k in spec.kernels if any(d.name == cex["device"] for d in k.devices)]
         assert len(owners) >= 2
@@ -108,7 +109,8 @@ def _check(spec: Spec, r) -> None:
         owners = [k.name for k in spec.kernels if any(i.intid == cex["intid"] for i in k.owned_spis)]
         assert len(owners) >= 2
     elif r.id == "IRQ-RANGE":
-        assert cex["intid"] >= spec.platform.gic.lines or cex["intid"] > 1019
+        limit = spec.platform.max_irq if spec.platform.max_irq is not None else 1019
+        assert cex["intid"] >= spec.platform.gic.lines or cex["intid"] > min(1019, limit)
     elif r.id == "IRQ-TRIGGER":
         word = cex["word"]
         writers = {step["kernel"] for step in cex["interleaving"]}
@@ -124,7 +126,19 @@ def _check(spec: Spec, r) -> None:
         assert channel.sgi > 15 or (channel.receiver.profile.smp and channel.sgi in (0, 1))
     elif r.id == "IPI-CAP":
         channel = next(c for c in spec.channels if c.name == cex["channel"])
-        assert not channel.sender.profile.sgi_signal
+        assert not channel.sender.profile.sgi_signal or not channel.sender.cores or not channel.receiver.cores
+    elif r.id == "IPI-SMP":
+        kernel = kernels[cex["kernel"]]
+        logical = [c.name for c in kernel.cores].index(cex["core"])
+        if spec.platform.gic.version == 2:
+            # GICD_SGIR's CPUTargetList is BIT(logical index): CPU interface `logical`, whoever that is.
+            assert cex["reached"] == [c.name for c in spec.platform.cpus if c.gic_cpu == logical]
+        else:
+            # Aff1 of the target must not exceed the core count, and must survive the loop's reset of
+            # sgi1r[Aff1] at iteration Aff1 (only when Aff1 <= the logical index).
+            aff1 = kernel.cores[logical].mpidr >> 8 & 0xFF
+            assert aff1 >= len(kernel.cores) or aff1 > logical or cex["reached"] != [cex["core"]]
+        assert cex["reached"] != [cex["core"]]
     elif r.id == "IPI-TARGET":
         channel = next(c for c in spec.channels if c.name == cex["channel"])
         assert cex["reached"] != [channel.receiving_core.name]

@@ -150,3 +150,28 @@ def test_once_makes_a_shared_value_once_per_spec():
 
     a, b = object(), object()
     assert s.once(make, a) == 1 and s.once(make, a) == 1 and s.once(make, b) == 2
+
+
+def test_a_candidate_that_satisfies_the_violation_answers_sat_without_a_solver(tmp_path):
+    s = Session("t", 5.0)
+    x = s.addr("x")
+    violation = s.inside(x, 0x1000, 0x1000)
+    found = s.solve(Query(violation, {"x": x}, candidate={"x": 0x1800}))
+    assert (found.sat, dict(found.values), found.evaluated, found.trivial) == (Sat.SAT, {"x": 0x1800}, True, False)
+    # A candidate that misses is no answer: the solver decides, with its own values.
+    missed = s.solve(Query(violation, {"x": x}, candidate={"x": 0x3000}))
+    assert missed.sat is Sat.SAT and not missed.evaluated and 0x1000 <= missed.values["x"] < 0x2000
+    # A candidate never makes a query UNSAT, nor SAT when the violation is unsatisfiable.
+    empty = s.inside(x, 0x1000, 0)
+    assert s.solve(Query(s.all_of([violation, s.ult(x, s.num(0x1000))]), {"x": x}, candidate={"x": 0x1800})).sat is Sat.UNSAT
+    assert s.solve(Query(empty, {"x": x}, candidate={"x": 0x1000})).sat is Sat.UNSAT
+    # A candidate must give every read.
+    y = s.addr("y")
+    both = s.all_of([violation, s.inside(y, 0, 0x10)])
+    partial = s.solve(Query(both, {"x": x, "y": y}, candidate={"x": 0x1800}))
+    assert partial.sat is Sat.SAT and not partial.evaluated
+    # Dumped queries are solved, so that each is written out.
+    dumping = Session("t", 5.0, str(tmp_path))
+    z = dumping.addr("z")
+    dumped = dumping.solve(Query(dumping.inside(z, 0x1000, 0x1000), {"z": z}, candidate={"z": 0x1800}, label="q"))
+    assert dumped.sat is Sat.SAT and not dumped.evaluated and list(tmp_path.glob("*.smt2"))

@@ -20,19 +20,11 @@ from tests import mutation
 
 SLOW = os.environ.get("PCHECK_SLOW") == "1"
 
-# Operators whose mutants survived because of bugs in pcheck, now fixed: the
-# replay could not build a model machine for a kernel without `cores` or a
-# GICv2 `gic_cpu` beyond 7, so the failures became internal errors. The
-# reproducers below stay as regression tests.
-KNOWN_CHECKER_BUGS: dict[str, str] = {
-    # Still open: CPU-IDENT itself is confirmed (by the model's construction
-    # checks), but a channel to such a core fails IPI-TARGET, which needs a
-    # run, and the GICv2 model cannot be built with an interface beyond 7.
-    "gic-cpu-out-of-range": (
-        "the GICv2 model has no representation of a CPU interface beyond 7, so an IPI-TARGET failure "
-        "to such a core is an internal error (CPU-IDENT itself is confirmed)"
-    ),
-}
+# Operators whose mutants survive because of bugs in pcheck (each an xfail, so
+# a fix shows up). Fixed so far: the replay could not build a model machine for
+# a kernel without `cores` or a GICv2 `gic_cpu` beyond 7, so the failures
+# became internal errors.
+KNOWN_CHECKER_BUGS: dict[str, str] = {}
 
 
 def _marks(name: str):

@@ -62,7 +62,7 @@ def test_dumped_queries_reproduce_every_verdict(tmp_path):
     status, out, _ = run_cli(FAILING, "--dump-smt", str(tmp_path))
     assert status == 1
     files = sorted(tmp_path.glob("*.smt2"))
-    assert len(files) >= 10
+    assert len(files) >= 5
     answers = {}
     for f in files:
         text = f.read_text()

@@ -12,8 +12,8 @@ IPI-UNIQUE). The model side of each is `model/monitors/<id>.py`, its tests
 from __future__ import annotations
 
 from checker.obligations import (
-    cpu_excl, cpu_ident, dev_excl, gic_init, ipi_cap, ipi_mailbox, ipi_range, ipi_target, ipi_unique, irq_excl,
-    irq_range, irq_route, irq_trigger, mem_align, mem_bounds, mem_disjoint, mem_expose,
+    cpu_excl, cpu_ident, dev_excl, gic_init, ipi_cap, ipi_mailbox, ipi_range, ipi_smp, ipi_target, ipi_unique,
+    irq_excl, irq_range, irq_route, irq_trigger, mem_align, mem_bounds, mem_disjoint, mem_expose,
 )
 from checker.obligations.base import Entry, Obligation
 
@@ -36,6 +36,7 @@ OBLIGATIONS: tuple[Obligation, ...] = (
     ipi_target.OBLIGATION,
     ipi_unique.OBLIGATION,
     ipi_mailbox.OBLIGATION,
+    ipi_smp.OBLIGATION,
 )
 
 REGISTRY: dict[str, Obligation] = {ob.id: ob for ob in OBLIGATIONS}

@@ -160,7 +160,7 @@ def run(ob: Obligation, spec: Spec, session: Session) -> list[Result]:
             results += _conclude(ob, spec, instance, list(decision.witnesses), Method.FACTS, decision.lemma)
             continue
         answer: Answer = answers[id(decision)]
-        method = Method.FACTS if answer.trivial else Method.SOLVER
+        method = Method.FACTS if answer.trivial else Method.EVALUATED if answer.evaluated else Method.SOLVER
         if answer.sat is Sat.UNKNOWN:
             results.append(_unknown(ob, instance.subject, instance.location, answer.reason))
             continue

@@ -1,71 +1,171 @@
-"""Boot orders, symbolically: what each kernel does to the shared distributor at boot (GIC-INIT, IRQ-ROUTE).
+"""Boot orders: what each kernel does to the shared distributor at boot (GIC-INIT, IRQ-ROUTE).
 
-Every kernel k gets an unconstrained integer pos_k, and k boots before j iff
-(pos_k, k's index) < (pos_j, j's index) lexicographically. Every assignment
-of the positions therefore describes exactly one boot order (sort by the
-pairs), and every boot order is described by some assignment (its ranks):
-the queries range over exactly the n! boot orders with n integer variables
-and no distinctness constraint. A `boot order` line fixes the positions.
-
-The first kernel to boot (F) and the first of the kernels able to initialise
-the distributor (E) are symbolic indices, pinned by one comparison per
-kernel, so each property below has a linear-size encoding.
-
-What a boot does follows seL4 (see the README's profile table):
-- it initialises the distributor when its profile says `dist_init always`, or
-  `dist_init first` and nothing initialised the distributor before it (no
-  loader `gic_init`, and it is E);
+What a boot does follows seL4 16.0.0 (see the README's profile table and
+`checker/sel4.py` for which kernels boot and come up):
+- a kernel boots only if it has a core and its boot core's redistributor is
+  found (GICv3); one that does not halts before any distributor write;
+- it initialises the distributor when its profile says `dist_init always`,
+  or `dist_init first` and nothing initialised the distributor before it (no
+  loader `gic_init`, and it is the first initialiser to boot);
 - a distributor reset disables every SPI and routes every SPI to the booting
-  core; `boot_mask all` also disables every SPI (one ICENABLER bit each).
-Which kernels may do either is read from the profiles (lemma: boot
-behaviour by profile, `may_initialise`, `may_disable`).
+  core; `boot_mask all` also disables every SPI up to maxIRQ, one
+  GICD_ICENABLER bit each.
+`may_initialise`, `may_disable` and `clobbers` read these from the profiles
+(lemma: boot behaviour by profile); `simulate` replays one concrete order.
+
+Symbolically (`BootOrder`), every kernel k gets an unconstrained integer
+pos_k, and k boots before j iff (pos_k, k's index) < (pos_j, j's index)
+lexicographically. Every assignment of the positions therefore describes
+exactly one boot order (sort by the pairs), and every boot order is
+described by some assignment (its ranks): the queries range over exactly
+the n! boot orders with n integer variables and no distinctness
+constraint. A `boot order` line fixes the positions. The first kernel to
+come up and the first initialiser are symbolic indices, pinned by one
+comparison per kernel, so each property has a linear-size encoding.
+
+Interchangeable kernels (lemma: interchangeable kernels). Without a pinned
+order, two kernels that behave alike at boot (same `dist_init` and
+`boot_mask`, both boot or not, both come up or not, and, for one SPI, the
+same relation of their reset's target to its owners) can swap places in any
+boot order without changing what the order does to the distributor or to
+that SPI. Every violation of GIC-INIT and IRQ-ROUTE is shown by at most two
+kernels of any such class in a fixed relative order (a kernel that comes up
+and a later one that clobbers; a good write and a later bad one; two
+initialisers), and appending further kernels after all of them keeps it a
+violation (a later boot can only reset or mask, never enable). So the
+queries range over the boot orders of `representatives` (at most
+PER_CLASS kernels of each class, the first declared), and a failing order
+of those, with every other kernel appended in declaration order, is a
+failing order of the whole system; `simulate` checks that it is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
+from checker.data import frozen
+from checker.lemmas import groups
+from checker.memo import per_spec
+from checker.sel4 import boots, comes_up
 from checker.spec import Kernel, Spec
 
 if TYPE_CHECKING:
     from checker.encode import BitVec, Bool, Int, Session
 
 INDEX_BITS = 16
+# Kernels kept of each class of interchangeable kernels (see the module docstring).
+PER_CLASS = 2
+
+
+# ------------------------------------------------------------------ facts
 
 
 def may_initialise(spec: Spec, k: Kernel) -> bool:
-    """Whether some boot order has k reset the distributor (decided from its profile alone).
-
-    A kernel without a core (a CPU-EXCL failure) never boots, so never writes the distributor.
-    """
+    """Whether some boot order has k reset the distributor (decided from its profile alone)."""
     mode = k.profile.dist_init
-    return bool(k.cores) and (mode == "always" or (mode == "first" and not spec.loader_gic_init))
+    return boots(spec, k) and (mode == "always" or (mode == "first" and not spec.loader_gic_init))
+
+
+def masks_foreign(spec: Spec, k: Kernel) -> bool:
+    """`boot_mask all` masks some SPI that k does not own: init_irqs masks every INTID up to maxIRQ."""
+    own = {i.intid for i in k.owned_spis}
+    return any(intid not in own for intid in range(32, spec.platform.irq_limit + 1))
 
 
 def may_disable(spec: Spec, k: Kernel) -> bool:
-    """Whether some boot order has k's boot disable SPIs it does not own (a reset, or masking every line)."""
-    return bool(k.cores) and (k.profile.boot_mask == "all" or may_initialise(spec, k))
+    """Whether some boot order has k's boot disable SPIs (a reset, or masking every line)."""
+    return boots(spec, k) and (k.profile.boot_mask == "all" or may_initialise(spec, k))
 
 
-def boot_initialises(spec: Spec, order: list[str]) -> dict[str, bool]:
-    """For a concrete boot order: which kernels reset the distributor (for messages)."""
+def may_clobber(spec: Spec, k: Kernel) -> bool:
+    """Whether k's boot can make a distributor-wide write (a reset, or masking other kernels' SPIs)."""
+    return boots(spec, k) and (may_initialise(spec, k) or (k.profile.boot_mask == "all" and masks_foreign(spec, k)))
+
+
+def boot_initialises(spec: Spec, order: Sequence[str]) -> dict[str, bool]:
+    """For a concrete boot order: which kernels reset the distributor."""
+    return dict(_boot_initialises(spec, tuple(order)))
+
+
+@per_spec
+def _boot_initialises(spec: Spec, order: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
     done = spec.loader_gic_init
-    result = {}
+    result = []
     for name in order:
         kernel = spec.kernel(name)
         mode = kernel.profile.dist_init
-        result[name] = bool(kernel.cores) and (mode == "always" or (mode == "first" and not done))
-        done = done or result[name]
-    return result
+        resets = boots(spec, kernel) and (mode == "always" or (mode == "first" and not done))
+        result.append((name, resets))
+        done = done or resets
+    return tuple(result)
+
+
+@frozen
+class Simulation:
+    """What one concrete boot order does at GIC-INIT's level: the first problem of each kind, if any."""
+
+    initialised: dict[str, bool]
+    clobber: str | None  # the first kernel that clobbers the distributor while another is up
+    uninitialised: str | None  # the first kernel that comes up before anyone initialised
+    initialisers: tuple[str, ...]  # who initialised, in order ("the loader" first)
+    some_up: bool
+
+    def problem(self, cases: Sequence[str]) -> str | None:
+        """The first of `cases` this order shows."""
+        shows = {
+            "clobber": self.clobber is not None,
+            "never": not self.initialisers and self.some_up,
+            "uninitialised": self.uninitialised is not None,
+            "twice": len(self.initialisers) >= 2,
+        }
+        return next((c for c in cases if shows[c]), None)
+
+
+def simulate(spec: Spec, order: Sequence[str]) -> Simulation:
+    """GIC-INIT's view of one concrete boot order (the Python twin of the symbolic encoding)."""
+    initialised = boot_initialises(spec, order)
+    initialisers = (["the loader"] if spec.loader_gic_init else []) + [k for k in order if initialised[k]]
+    clobber = uninitialised = None
+    up_so_far = False
+    done = spec.loader_gic_init
+    for name in order:
+        k = spec.kernel(name)
+        writes = initialised[name] or (boots(spec, k) and k.profile.boot_mask == "all" and masks_foreign(spec, k))
+        if clobber is None and writes and up_so_far:
+            clobber = name
+        done = done or initialised[name]
+        if comes_up(spec, k):
+            if uninitialised is None and not done:
+                uninitialised = name
+            up_so_far = True
+    some_up = any(comes_up(spec, spec.kernel(n)) for n in order)
+    return Simulation(initialised, clobber, uninitialised, tuple(initialisers), some_up)
+
+
+def representatives(kernels: Sequence[Kernel], key: Callable[[Kernel], Hashable], per_class: int = PER_CLASS) -> list[Kernel]:
+    """At most `per_class` kernels of each class (the first declared), in declaration order."""
+    keep = {id(k) for members in groups(kernels, key).values() for k in members[:per_class]}
+    return [k for k in kernels if id(k) in keep]
+
+
+def extend(spec: Spec, partial: Sequence[str]) -> list[str]:
+    """A boot order of the kernels in `partial`, with every other kernel appended in declaration order."""
+    seen = set(partial)
+    return list(partial) + [k.name for k in spec.kernels if k.name not in seen]
+
+
+# ------------------------------------------------------------------ symbolic
 
 
 class BootOrder:
-    """Position variables for one query family, and the boot behaviour they imply."""
+    """Position variables for the boot orders of some kernels (all, or representatives), and what they imply."""
 
-    def __init__(self, s: Session, spec: Spec) -> None:
+    def __init__(self, s: Session, spec: Spec, kernels: Sequence[Kernel] | None = None, tag: str = "") -> None:
         self.s = s
         self.spec = spec
-        self.kernels = spec.kernels
+        self.kernels = tuple(spec.kernels if kernels is None else kernels)
+        self.tag = tag
         self.index = {k.name: n for n, k in enumerate(self.kernels)}
         self._before: dict[tuple[str, str], Bool] = {}
         self._initialises: dict[str, Bool] = {}
@@ -73,18 +173,19 @@ class BootOrder:
             fixed = {k.name: i for i, k in enumerate(spec.boot_order)}
             self.pos = {k.name: s.int_num(fixed[k.name]) for k in self.kernels}
         else:
-            self.pos = {k.name: s.int_var(f"pos_{k.name}") for k in self.kernels}
-        self.initialisers = [k for k in self.kernels if k.profile.dist_init in ("always", "first") and k.cores]
-        # The first kernel, the first initialiser and the per-kernel tables are
-        # defined on first use, and `constraint` holds only the definitions
-        # used so far. Leaving out a definition is sound: each defines fresh
-        # symbols that exist for every assignment of the positions (some kernel
-        # boots first; a table is a function of distinct indices), so it cannot
-        # make a query over the other symbols unsat. It matters: IRQ-ROUTE on
-        # 256 kernels with 12 failing SPIs took 12 s with every definition
-        # asserted and 0.8 s with none.
+            self.pos = {k.name: s.int_var(f"pos{tag}_{k.name}") for k in self.kernels}
+        self.initialisers = [k for k in self.kernels if k.profile.dist_init in ("always", "first") and boots(spec, k)]
+        self.up = [k for k in self.kernels if comes_up(spec, k)]
+        # The first kernel to come up, the first initialiser and the per-kernel
+        # tables are defined on first use, and `constraint` holds only the
+        # definitions used so far. Leaving out a definition is sound: each
+        # defines fresh symbols that exist for every assignment of the
+        # positions (some kernel boots first; a table is a function of distinct
+        # indices), so it cannot make a query over the other symbols unsat. It
+        # matters: IRQ-ROUTE on 256 kernels with 12 failing SPIs took 12 s with
+        # every definition asserted and 0.8 s with none.
         self._definitions: dict[str, Bool] = {}
-        self._first: BitVec | None = None
+        self._first_up: BitVec | None = None
         self._earliest_initialiser: BitVec | None = None
         self._tables: tuple | None = None
 
@@ -94,17 +195,17 @@ class BootOrder:
         return self.s.all_of(list(self._definitions.values()))
 
     @property
-    def first(self) -> BitVec:
-        """The index of the first kernel to boot (kernels without a core never boot)."""
-        if self._first is None:
-            self._first, self._definitions["first"] = self._earliest("first_kernel", [k for k in self.kernels if k.cores])
-        return self._first
+    def first_up(self) -> BitVec:
+        """The index of the first kernel to come up (only meaningful when one does)."""
+        if self._first_up is None:
+            self._first_up, self._definitions["first"] = self._earliest(f"first_up{self.tag}", self.up)
+        return self._first_up
 
     @property
     def earliest(self) -> BitVec:
         """The index of the first kernel to boot of those able to initialise the distributor."""
         if self._earliest_initialiser is None:
-            self._earliest_initialiser, self._definitions["earliest"] = self._earliest("first_initialiser", self.initialisers)
+            self._earliest_initialiser, self._definitions["earliest"] = self._earliest(f"first_initialiser{self.tag}", self.initialisers)
         return self._earliest_initialiser
 
     def _per_kernel_tables(self) -> tuple:
@@ -112,9 +213,9 @@ class BootOrder:
         say "some kernel K with ..." through a fresh index in constant size."""
         if self._tables is None:
             s = self.s
-            pos_of = s.function("pos_of", INDEX_BITS, "int")
-            initialises_of = s.function("initialises_of", INDEX_BITS, "bool")
-            disables_of = s.function("disables_of", INDEX_BITS, "bool")
+            pos_of = s.function(f"pos_of{self.tag}", INDEX_BITS, "int")
+            initialises_of = s.function(f"initialises_of{self.tag}", INDEX_BITS, "bool")
+            disables_of = s.function(f"disables_of{self.tag}", INDEX_BITS, "bool")
             self._tables = (pos_of, initialises_of, disables_of)
             table = []
             for k in self.kernels:
@@ -151,7 +252,7 @@ class BootOrder:
 
     def kernel_var(self, name: str) -> tuple[BitVec, Bool]:
         """A fresh symbolic kernel index and the constraint that it names a kernel."""
-        k = self.s.var(name, INDEX_BITS)
+        k = self.s.var(f"{name}{self.tag}", INDEX_BITS)
         return k, self.s.ult(k, self.s.num(len(self.kernels), INDEX_BITS))
 
     def before_index(self, a: BitVec, b: BitVec) -> Bool:
@@ -186,8 +287,15 @@ class BootOrder:
             parts.append(s.or_(who == self._idx(k), pos < self.pos[k.name], s.and_(pos == self.pos[k.name], tie_ok)))
         return who, s.all_of(parts)
 
-    def boots_first(self, k: Kernel) -> Bool:
-        return self.first == self._idx(k)
+    def after_an_up_kernel(self, k: Kernel) -> Bool:
+        """Some other kernel that comes up boots before k (k's distributor-wide writes then hit a live kernel)."""
+        s = self.s
+        if not [j for j in self.up if j is not k]:
+            return s.false()
+        first = self.first_up
+        pos = self._pos_of(first, self.up)
+        mine = self.pos[k.name]
+        return s.and_(first != self._idx(k), s.or_(pos < mine, s.and_(pos == mine, s.ult(first, self._idx(k)))))
 
     def boots_before_initialiser(self, k: Kernel) -> Bool:
         """k boots before every kernel that could initialise the distributor."""
@@ -212,7 +320,7 @@ class BootOrder:
         return self._initialises[k.name]
 
     def _initialises_term(self, k: Kernel) -> Bool:
-        if not k.cores:
+        if not boots(self.spec, k):
             return self.s.false()
         mode = k.profile.dist_init
         if mode == "always":
@@ -223,17 +331,23 @@ class BootOrder:
         return self.s.false()
 
     def disables_spis(self, k: Kernel) -> Bool:
-        """k's boot disables SPIs it does not own (a reset, or masking every line)."""
-        if k.profile.boot_mask == "all" and k.cores:
+        """k's boot disables SPIs (a reset, or masking every line up to maxIRQ)."""
+        if k.profile.boot_mask == "all" and boots(self.spec, k):
+            return self.s.true()
+        return self.initialises(k)
+
+    def clobbers(self, k: Kernel) -> Bool:
+        """k's boot makes a distributor-wide write: a reset, or masking SPIs of others (GIC-INIT)."""
+        if k.profile.boot_mask == "all" and boots(self.spec, k) and masks_foreign(self.spec, k):
             return self.s.true()
         return self.initialises(k)
 
     # ---------------------------------------------------------------- reading a model
     def order(self, values: dict[str, int]) -> list[str]:
-        """The boot order a model's position values describe."""
+        """The boot order of these kernels a model's position values describe."""
         if self.spec.boot_order is not None:
-            return [k.name for k in self.spec.boot_order]
-        return sorted(self.pos, key=lambda n: (values[f"pos_{n}"], self.index[n]))
+            return [k.name for k in self.spec.boot_order if k.name in self.index]
+        return sorted(self.pos, key=lambda n: (values[f"pos{self.tag}_{n}"], self.index[n]))
 
     def declared(self) -> Bool:
         """The kernels boot in declaration order."""
@@ -242,4 +356,4 @@ class BootOrder:
     def reads(self) -> dict[str, Int]:
         if self.spec.boot_order is not None:
             return {}
-        return {f"pos_{name}": var for name, var in self.pos.items()}
+        return {f"pos{self.tag}_{name}": var for name, var in self.pos.items()}

@@ -19,13 +19,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
-from checker.errors import first
-from checker.lemmas import BOOT_BEHAVIOUR, CONCRETE
+from checker.errors import EncodingMismatch
+from checker.lemmas import BOOT_BEHAVIOUR, CONCRETE, INTERCHANGEABLE
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
-from checker.obligations.boot_order import BootOrder, boot_initialises
+from checker.obligations.boot_order import (BootOrder, extend, masks_foreign, may_clobber, representatives,
+                                            simulate)
 from checker.query import Query
 from checker.result import Place
-from checker.spec import Spec
+from checker.sel4 import boots, comes_up
+from checker.spec import Kernel, Spec
 
 if TYPE_CHECKING:
     from checker.encode import Bool, Session
@@ -55,28 +57,38 @@ class BadBoot:
     problem: str  # one of CASES
 
 
+def gic_class(spec: Spec, k: Kernel) -> tuple:
+    """What a kernel's boot does to the distributor, all GIC-INIT can tell kernels apart by."""
+    return (k.profile.dist_init, k.profile.boot_mask, masks_foreign(spec, k), boots(spec, k), comes_up(spec, k))
+
+
 class _Encoding:
+    """The query over the boot orders of representative kernels (see boot_order.py, interchangeable kernels)."""
+
     def __init__(self, s: Session, spec: Spec) -> None:
-        order = self.order = BootOrder(s, spec)
+        pinned = spec.boot_order is not None
+        self.kernels = list(spec.kernels) if pinned else representatives(spec.kernels, lambda k: gic_class(spec, k))
+        order = self.order = BootOrder(s, spec, self.kernels)
         loader = s.fact(spec.loader_gic_init)
-        inits = [order.initialises(k) for k in spec.kernels if order.may_initialise(k)]
+        inits = [order.initialises(k) for k in self.kernels if order.may_initialise(k)]
         # A chain of binary additions: SMT-LIB has no unary `+` (cvc5 rejects what z3.Sum prints for one term).
         count = s.ite(loader, s.int_num(1), s.int_num(0))
         for init in inits:
             count = count + s.ite(init, s.int_num(1), s.int_num(0))
         self.cases: dict[str, Bool] = {
             "clobber": s.any_of(
-                s.and_(s.not_(order.boots_first(k)), order.disables_spis(k)) for k in spec.kernels if order.may_disable(k)
+                s.and_(order.after_an_up_kernel(k), order.clobbers(k)) for k in self.kernels if may_clobber(spec, k)
             ),
             "uninitialised": s.and_(
                 s.not_(loader),
-                s.any_of(order.boots_before_initialiser(k) for k in spec.kernels if k.profile.dist_init == "never" and k.cores),
+                s.any_of(order.boots_before_initialiser(k) for k in self.kernels
+                         if k.profile.dist_init == "never" and comes_up(spec, k)),
             ),
             "twice": count >= 2,
-            "never": s.and_(count == 0, s.fact(any(k.cores for k in spec.kernels))),
+            "never": s.and_(count == 0, s.fact(any(comes_up(spec, k) for k in self.kernels))),
         }
         self.violation = s.and_(order.constraint, s.any_of(self.cases.values()))
-        self.reads = {**order.reads(), **self.cases}
+        self.reads = order.reads()
 
 
 def _encoding(spec: Spec, s: Session) -> _Encoding:
@@ -94,17 +106,27 @@ class GicInit(Obligation[None, BadBoot]):
         if not spec.kernels:
             return [Facts(CONCRETE)]
         enc = session.once(_encoding, spec)
-        return [Query(enc.violation, enc.reads, BOOT_BEHAVIOUR, label="GIC-INIT")]
+        lemma = INTERCHANGEABLE if len(enc.kernels) < len(spec.kernels) else BOOT_BEHAVIOUR
+        return [Query(enc.violation, enc.reads, lemma, label="GIC-INIT")]
 
     def witnesses(self, spec: Spec, session: Session, instance: Instance[None], values: Mapping[str, int]) -> list[BadBoot]:
+        """The declaration order when it fails (checked in Python: it reads most naturally),
+        else the solver's order of the representatives with every other kernel appended."""
+        declared = [k.name for k in spec.boot_order] if spec.boot_order is not None else [k.name for k in spec.kernels]
+        problem = simulate(spec, declared).problem(CASES)
+        if problem is not None:
+            return [BadBoot(tuple(declared), problem)]
         enc = session.once(_encoding, spec)
-        values = readable(session, enc.order, enc.violation, enc.reads, values, "GIC-INIT")
-        return [BadBoot(tuple(enc.order.order(values)), first((c for c in CASES if values[c]), "case the boot order shows"))]
+        boot = extend(spec, enc.order.order(values))
+        problem = simulate(spec, boot).problem(CASES)
+        if problem is None:
+            raise EncodingMismatch(f"the solver's boot order {' -> '.join(boot)} shows no GIC-INIT problem when replayed in Python")
+        return [BadBoot(tuple(boot), problem)]
 
     def failure(self, spec: Spec, w: BadBoot) -> Failure:
         boot = list(w.boot)
-        initialised = boot_initialises(spec, boot)
-        initialisers = (["the loader"] if spec.loader_gic_init else []) + [k for k in boot if initialised[k]]
+        sim = simulate(spec, boot)
+        initialisers = list(sim.initialisers)
         culprit = _culprit(spec, w)
         if w.problem == "never":
             what = "nothing initialises the distributor: no `loader { gic_init }` and every kernel has `dist_init never`"
@@ -113,10 +135,10 @@ class GicInit(Obligation[None, BadBoot]):
         elif w.problem == "twice":
             what = f"the distributor is initialised {len(initialisers)} times, by {', '.join(initialisers)}"
         else:
-            live = ", ".join(boot[: boot.index(culprit)])
+            live = ", ".join(n for n in boot[: boot.index(culprit)] if comes_up(spec, spec.kernel(n)))
             write = (
                 "GICD_CTLR := 0 (distributor reset, every SPI disabled and routed to itself)"
-                if initialised[culprit]
+                if sim.initialised[culprit]
                 else "GICD_ICENABLER bit by bit for every INTID up to maxIRQ (boot_mask all: other kernels' SPIs masked)"
             )
             what = f"{culprit} boot: {write} while {live} {'is' if ',' not in live else 'are'} live"
@@ -143,26 +165,15 @@ class GicInit(Obligation[None, BadBoot]):
 def _culprit(spec: Spec, w: BadBoot) -> str | None:
     """The kernel most to blame for the problem in this boot order."""
     boot = list(w.boot)
-    initialised = boot_initialises(spec, boot)
+    sim = simulate(spec, boot)
     if w.problem == "never":
         return None
     if w.problem == "uninitialised":
-        return next((k for k in boot if spec.kernel(k).profile.dist_init == "never"), None)
+        return sim.uninitialised
     if w.problem == "twice":
-        initialisers = (["the loader"] if spec.loader_gic_init else []) + [k for k in boot if initialised[k]]
-        return next((k for k in boot if initialised[k] and (spec.loader_gic_init or boot.index(k) > 0 or initialisers.index(k) > 0)), None)
-    return first((k for k in boot[1:] if initialised[k] or spec.kernel(k).profile.boot_mask == "all"), "kernel that clobbers the distributor")
-
-
-def readable(s: Session, order: BootOrder, violation: Bool, reads: Mapping[str, Any], values: Mapping[str, int],
-             label: str, assumption: Bool | None = None) -> Mapping[str, int]:
-    """The values of a failing boot order, with the declaration order when it is one
-    (it reads most naturally), else the solver's first choice."""
-    if order.spec.boot_order is not None:
-        return values
-    declared = s.solve(Query(s.all_of([violation, order.declared()]), reads, assumption=assumption, label=f"{label} in declaration order"))
-    better = declared.witness()
-    return values if better is None else better
+        initialisers = list(sim.initialisers)
+        return next((k for k in boot if sim.initialised[k] and (spec.loader_gic_init or initialisers.index(k) > 0)), None)
+    return sim.clobber
 
 
 OBLIGATION = GicInit()

@@ -1,8 +1,13 @@
-"""IPI-CAP: the sender's kernel lets user level send SGIs (seL4_IRQControl_IssueSGISignal, non-SMP builds).
+"""IPI-CAP: both ends can use SGIs: the sender's kernel lets user level send them, and both kernels come up.
 
 Instances: every channel, decided by facts: whether the sender's profile has
-`sgi_signal yes` (lemma: capability table).
-Model: `model/monitors/ipi_cap.py` (sgi-misdelivered: the send is refused).
+`sgi_signal yes` (seL4_IRQControl_IssueSGISignal exists in non-SMP builds
+only; lemma: capability table), and whether both kernels come up
+(checker/sel4.py: a kernel whose core seL4 finds no redistributor for halts
+at boot, and then neither sends nor binds).
+Model: `model/monitors/ipi_cap.py` (sgi-misdelivered: the send is refused),
+`model/monitors/ipi_target.py` (a halted sender's send is refused too) and
+`model/monitors/ipi_range.py` (sgi-unbound: a halted receiver cannot bind).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from checker.lemmas import CAPABILITY_TABLE
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.obligations.sgi import sends
 from checker.result import Place
+from checker.sel4 import comes_up
 from checker.spec import Channel, Spec
 from checker.words import at
 
@@ -24,7 +30,8 @@ if TYPE_CHECKING:
 ENTRY = Entry(
     "IPI-CAP",
     "both ends can use SGIs",
-    "The sending kernel's profile can send SGIs and the receiving kernel's can bind them.",
+    "The sending kernel's profile can send SGIs and the receiving kernel's can bind them, and both "
+    "kernels come up (a kernel seL4 finds no redistributor for halts at boot).",
     "the channel and the missing capability",
     ("seL4_IRQControl_IssueSGISignal exists only in non-SMP builds (`sgi_signal yes`).",),
     family="ipi",
@@ -34,6 +41,18 @@ ENTRY = Entry(
 @frozen
 class NoCapability:
     channel: Channel
+    missing: str  # "sgi_signal" | "sender up" | "receiver up"
+
+
+def missing(spec: Spec, c: Channel) -> str | None:
+    """What keeps the channel's ends from using SGIs, if anything."""
+    if not comes_up(spec, c.sender):
+        return "sender up"
+    if not c.sender.profile.sgi_signal:
+        return "sgi_signal"
+    if not comes_up(spec, c.receiver):
+        return "receiver up"
+    return None
 
 
 class IpiCap(Obligation[Channel, NoCapability]):
@@ -43,21 +62,34 @@ class IpiCap(Obligation[Channel, NoCapability]):
         return [Instance(c.name, c.span, c) for c in spec.channels]
 
     def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[Channel]]) -> list[Facts]:
-        return [Facts(CAPABILITY_TABLE, () if i.item.sender.profile.sgi_signal else (NoCapability(i.item),)) for i in instances]
+        out = []
+        for i in instances:
+            what = missing(spec, i.item)
+            out.append(Facts(CAPABILITY_TABLE, (NoCapability(i.item, what),) if what else ()))
+        return out
 
     def failure(self, spec: Spec, w: NoCapability) -> Failure:
         c = w.channel
-        message = (
-            f"channel {c.name}{at(c.span)}: sender {c.sender.name} runs profile {c.sender.profile.name} "
-            "(sgi_signal no): its user level has no SGISignal capability to send with"
-        )
-        cex = {"channel": c.name, "kernel": c.sender.name, "missing": "sgi_signal"}
-        return Failure(c.name, message, c.span, cex, (Place(f"kernel {c.sender.name}", c.sender.span),))
+        kernel = c.receiver if w.missing == "receiver up" else c.sender
+        if w.missing == "sgi_signal":
+            message = (
+                f"channel {c.name}{at(c.span)}: sender {c.sender.name} runs profile {c.sender.profile.name} "
+                "(sgi_signal no): its user level has no SGISignal capability to send with"
+            )
+        else:
+            end = "receiver" if w.missing == "receiver up" else "sender"
+            why = ("it has no core to run on (see CPU-EXCL)" if not kernel.cores else
+                   "it halts at boot, as seL4's gicr_init finds no redistributor for its core (see CPU-IDENT)")
+            message = f"channel {c.name}{at(c.span)}: {end} {kernel.name} never comes up: {why}"
+        cex = {"channel": c.name, "kernel": kernel.name, "missing": w.missing}
+        return Failure(c.name, message, c.span, cex, (Place(f"kernel {kernel.name}", kernel.span),))
 
     def scenario(self, spec: Spec, w: NoCapability) -> Steps:
         return sends(w.channel)
 
     def expected(self, spec: Spec, w: NoCapability) -> dict[str, Any]:
+        if w.missing == "receiver up":
+            return {"kind": "sgi-unbound", "channel": w.channel.name}
         return {"kind": "sgi-misdelivered", "channel": w.channel.name, "reached": []}
 
     def proved(self, spec: Spec, instance: Instance[Channel]) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
 from checker.obligations.base import Entry, Failure, Instance, Obligation, Steps
-from checker.obligations.sgi import channel_target, reached_cores, sends, target_queries
+from checker.obligations.sgi import channel_target, connected_sender, reached_cores, sends, target_queries
 from checker.query import Query
 from checker.result import Place
 from checker.spec import Channel, Spec
@@ -48,6 +48,7 @@ class Misdelivered:
     register: str
     value: int | None  # None: seL4 refuses the target and writes nothing
     reached: tuple[str, ...]
+    connected: bool = True  # the sender's core has a GIC CPU interface (GICv2)
 
 
 class IpiTarget(Obligation[Channel, Misdelivered]):
@@ -65,11 +66,12 @@ class IpiTarget(Obligation[Channel, Misdelivered]):
         write, hit = reached_cores(spec, session, c)
         valid = session.constant(write.valid) is True
         value = session.evaluate(write.value) if valid else None
-        return [Misdelivered(c, channel_target(spec, c), write.register, value, tuple(hit))]
+        return [Misdelivered(c, channel_target(spec, c), write.register, value, tuple(hit), connected_sender(spec, c))]
 
     def failure(self, spec: Spec, w: Misdelivered) -> Failure:
         c, target, receiver = w.channel, w.target, w.channel.receiving_core
-        written = f"{w.register} := {hexaddr(w.value)}" if w.value is not None else f"nothing (seL4_InvalidArgument: target {target} > 7)"
+        limit = "7" if spec.platform.gic.version == 2 else "0xffff_ffff (32 bits)"
+        written = f"{w.register} := {hexaddr(w.value)}" if w.value is not None else f"nothing (seL4_InvalidArgument: target {hexaddr(target)} > {limit})"
         where = ", ".join(w.reached) if w.reached else "no core"
         expected = receiver.name if receiver else "a core of the receiver (it has none)"
         hint = ""
@@ -77,6 +79,8 @@ class IpiTarget(Obligation[Channel, Misdelivered]):
             hint = f"; {receiver.name} (MPIDR {hexaddr(receiver.mpidr)}) is target {hexaddr(receiver.affinity)}"
         if spec.platform.gic.version == 2 and receiver is not None and target != receiver.gic_cpu:
             hint = f"; {receiver.name} is CPU interface {receiver.gic_cpu}"
+        if not w.connected:
+            hint = f"; the sender's core {c.sender.cores[0].name} has no GICv2 CPU interface (gic_cpu {c.sender.cores[0].gic_cpu}), so its SGIs reach nothing"
         message = f"channel {c.name}{at(c.span)}: target {hexaddr(target)} writes {written}, which reaches {where}, not {expected}{hint}"
         cex = {"channel": c.name, "target": target, "register": w.register, "value": w.value, "reached": list(w.reached),
                "expected": receiver.name if receiver else None}

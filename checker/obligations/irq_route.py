@@ -12,11 +12,17 @@ targets a core of o. See `_violation` for the encoding over the symbolic
 boot orders of `boot_order.py`; it is linear in the number of kernels for
 each owner's routing write.
 
-SPIs with the same owners, the same routing writes and the same
-implemented-ness pose the same query (lemma: grouping by equal keys): one
-query per class, all under one assumption (the boot-order definitions).
-Witness: the failing boot order (declaration order when it fails) and the
-SPI's final state, replayed in Python by `final_route` for the message.
+SPIs with the same owners, the same routing writes and the same usability
+(implemented, and at most seL4's maxIRQ) pose the same query (lemma:
+grouping by equal keys): one query per class. Each ranges over the boot
+orders of the SPI's owners and of the kernels whose boot can disable or
+reroute it, at most two of each class of interchangeable kernels (lemma:
+interchangeable kernels, boot_order.py), under its own assumption. An owner
+that never comes up (checker/sel4.py) never takes the SPI: that is decided
+without a query.
+Witness: the declaration order when it fails, else the solver's order of the
+query's kernels with the others appended; `misrouted`, the schedule replayed
+in Python, must agree that it fails.
 Model: `model/monitors/irq_route.py` (spi-misrouted).
 """
 
@@ -26,12 +32,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
-from checker.lemmas import EQUAL_KEYS
-from checker.obligations.base import Entry, Failure, Instance, Obligation, Steps
-from checker.obligations.boot_order import BootOrder, boot_initialises
-from checker.obligations.gic_init import readable
+from checker.errors import EncodingMismatch
+from checker.lemmas import EQUAL_KEYS, INTERCHANGEABLE
+from checker.memo import per_spec
+from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
+from checker.obligations.boot_order import BootOrder, boot_initialises, extend, may_disable, representatives
 from checker.query import Query
 from checker.result import Place
+from checker.sel4 import boots, comes_up, has_cpu_interface
 from checker.spec import Cpu, Kernel, Spec, describe_intid, spi_subject
 from checker.words import at, hexaddr
 
@@ -72,11 +80,29 @@ class Misrouted:
     boot: tuple[str, ...]
 
 
+NO_TARGET = -1  # GICv2: an ITARGETSR byte of 0 (a core with no CPU interface has no bit)
+
+
 def route_value(spec: Spec, cpu: Cpu) -> int:
-    """The routing value that sends an SPI to `cpu`: ITARGETSR bit number (v2) or IROUTER affinity (v3)."""
+    """The routing value that sends an SPI to `cpu`: ITARGETSR bit number (v2) or IROUTER affinity (v3).
+
+    A GICv2 cpu with no CPU interface (see checker/sel4.py) has none: NO_TARGET, which routes nowhere.
+    """
     if spec.platform.gic.version == 2:
-        return cpu.gic_cpu if cpu.gic_cpu is not None else -1
+        return cpu.gic_cpu if has_cpu_interface(spec, cpu) else NO_TARGET
     return ((cpu.mpidr >> 32) & 0xFF) << 32 | (cpu.mpidr & 0xFFFFFF)
+
+
+def reset_route_value(spec: Spec, cpu: Cpu) -> int:
+    """Where a distributor reset made on `cpu` routes every SPI: the cpu itself; on a GICv2 cpu with no
+    CPU interface, interface 0 (infer_cpu_gic_id finds no target bit and assumes BIT(0))."""
+    value = route_value(spec, cpu)
+    return 0 if value == NO_TARGET else value
+
+
+def good_routes(spec: Spec, owner: Kernel) -> set[int]:
+    """The routing values that reach a core of `owner` (and no other core)."""
+    return {v for c in owner.cores if (v := route_value(spec, c)) != NO_TARGET}
 
 
 def acquire_route_value(spec: Spec, owner: Kernel, intid: int) -> int | None:
@@ -98,33 +124,54 @@ def acquire_route_value(spec: Spec, owner: Kernel, intid: int) -> int | None:
 
 def startup_scenario(spec: Spec, order: Sequence[str]) -> Steps:
     """Boot each kernel in order; right after its boot, its root task acquires every SPI it owns."""
+    return _startup(spec, tuple(order))
+
+
+@per_spec
+def _startup(spec: Spec, order: tuple[str, ...]) -> Steps:
     steps: list[dict] = []
     for name in order:
-        kernel = spec.kernel(name)
         steps.append({"op": "boot", "kernel": name})
-        for intid in dict.fromkeys(irq.intid for irq in kernel.owned_spis):
-            steps.append({"op": "acquire_irq", "kernel": name, "intid": intid})
+        steps += [{"op": "acquire_irq", "kernel": name, "intid": intid} for intid in _owned(spec)[name]]
     return tuple(steps)
 
 
+@per_spec
+def _owned(spec: Spec) -> dict[str, tuple[int, ...]]:
+    """Kernel name -> the INTIDs of the SPIs it owns, each once, in the order it lists them."""
+    out: dict[str, tuple[int, ...]] = {}
+    for k in spec.kernels:
+        out.setdefault(k.name, tuple(dict.fromkeys(irq.intid for irq in k.owned_spis)))
+    return out
+
+
 def final_route(spec: Spec, intid: int, boot: Sequence[str]) -> tuple[bool, int | None, str]:
-    """Enabled?, routing value and who wrote it last, replaying the schedule of IRQ-ROUTE in Python (for messages)."""
+    """Enabled?, routing value and who wrote it last, replaying the schedule of IRQ-ROUTE in Python."""
     initialised = boot_initialises(spec, list(boot))
+    owned = _owned(spec)
     enabled, value, writer = False, None, "nobody"
     if spec.loader_gic_init and spec.platform.cpus:
-        value, writer = route_value(spec, spec.platform.cpus[0]), "the loader's distributor reset"
+        value, writer = reset_route_value(spec, spec.platform.cpus[0]), "the loader's distributor reset"
     for name in boot:
         k = spec.kernel(name)
-        if initialised[name] and k.cores:
-            value, writer = route_value(spec, k.cores[0]), f"{name}'s distributor reset at boot"
-        if initialised[name] or k.profile.boot_mask == "all":
+        if initialised[name]:
+            value, writer = reset_route_value(spec, k.cores[0]), f"{name}'s distributor reset at boot"
+        if initialised[name] or (k.profile.boot_mask == "all" and boots(spec, k)):
             enabled = False
-        if any(i.intid == intid for i in k.owned_spis):
+        if intid in owned[name] and comes_up(spec, k):
             enabled = True
             routed = acquire_route_value(spec, k, intid)
             if routed is not None:
                 value, writer = routed, f"{name}'s IRQ acquisition"
-    return enabled and intid < spec.platform.gic.lines, value, writer
+    return enabled and spec.platform.usable(intid), value, writer
+
+
+def misrouted(spec: Spec, spi: "OwnedSpi", boot: Sequence[str]) -> bool:
+    """After this boot order the SPI is disabled, or not routed only to a core of each owner (or an owner never came up)."""
+    if not all(comes_up(spec, o) for o in spi.owners):
+        return True
+    enabled, value, _ = final_route(spec, spi.intid, boot)
+    return not enabled or any(value not in good_routes(spec, o) for o in spi.owners)
 
 
 def owned_spis(spec: Spec) -> list[OwnedSpi]:
@@ -138,11 +185,11 @@ def owned_spis(spec: Spec) -> list[OwnedSpi]:
 
 
 def route_class(spec: Spec, spi: OwnedSpi) -> tuple:
-    """SPIs with the same owners, the same routing writes and the same implemented-ness pose the same query."""
+    """SPIs with the same owners, the same routing writes and the same usability pose the same query."""
     return (
         tuple(k.name for k in spi.owners),
         tuple(acquire_route_value(spec, k, spi.intid) for k in spi.owners),
-        spi.intid < spec.platform.gic.lines,
+        spec.platform.usable(spi.intid),
     )
 
 
@@ -161,7 +208,7 @@ class _Resets:
     def __init__(self, spec: Spec, order: BootOrder) -> None:
         self.order = order
         self.spec = spec
-        self.value_of = order.s.function("reset_route_of", 16, "int")
+        self.value_of = order.s.function(f"reset_route_of{order.tag}", 16, "int")
         self.count = 0  # fresh kernel indices made by `later_bad_reset`
 
     @property
@@ -174,21 +221,21 @@ class _Resets:
         if self.count == 0:
             return self.order.s.true()
         return self.order.s.all_of(
-            [self.value_of(self.order.idx(k)) == route_value(self.spec, k.cores[0]) for k in self.spec.kernels if k.cores]
+            [self.value_of(self.order.idx(k)) == reset_route_value(self.spec, k.cores[0]) for k in self.order.kernels if k.cores]
         )
 
     def writes(self) -> list[_Write]:
         """The resets that may happen, each a possible routing write."""
         out = []
         if self.spec.loader_gic_init and self.spec.platform.cpus:
-            out.append(_Write("loader", None, route_value(self.spec, self.spec.platform.cpus[0])))
-        out += [_Write("reset", k, route_value(self.spec, k.cores[0])) for k in self.spec.kernels if k.cores and self.order.may_initialise(k)]
+            out.append(_Write("loader", None, reset_route_value(self.spec, self.spec.platform.cpus[0])))
+        out += [_Write("reset", k, reset_route_value(self.spec, k.cores[0])) for k in self.order.kernels if self.order.may_initialise(k)]
         return out
 
     def later_bad_reset(self, after: _Write, good: set[int]) -> Bool:
         """Some kernel resets the distributor after `after`, routing the SPI outside `good`."""
         order, s = self.order, self.order.s
-        candidates = [k for k in self.spec.kernels if k.cores and order.may_initialise(k) and route_value(self.spec, k.cores[0]) not in good]
+        candidates = [k for k in order.kernels if order.may_initialise(k) and reset_route_value(self.spec, k.cores[0]) not in good]
         if len(candidates) <= EXPLICIT_LIMIT:
             return s.any_of(
                 s.and_(order.initialises(k), order.before(after.kernel, k) if after.kind != "loader" else s.true())
@@ -231,7 +278,7 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
     """
     owners, intid = spi.owners, spi.intid
     disablers = []
-    candidates = [k for k in spec.kernels if order.may_disable(k)]
+    candidates = [k for k in order.kernels if order.may_disable(k)]
     for n, o in enumerate(owners):
         if len(candidates) <= EXPLICIT_LIMIT:
             disablers.append(s.any_of(s.and_(order.disables_spis(k), order.before(o, k)) for k in candidates if k is not o))
@@ -245,7 +292,7 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
     writes = resets.writes() + acquisitions
     misrouted = []
     for o in owners:
-        good = {route_value(spec, c) for c in o.cores}
+        good = good_routes(spec, o)
         overridden = []
         for w in writes:
             if w.value not in good:
@@ -260,23 +307,50 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
     return s.any_of([disabled, s.any_of(misrouted)])
 
 
+def relevant_class(spec: Spec, spi: OwnedSpi, k: Kernel) -> tuple:
+    """What a kernel that does not own the SPI can do to it at boot: all IRQ-ROUTE tells such kernels apart by."""
+    reset = reset_route_value(spec, k.cores[0]) if k.cores else None
+    return (k.profile.dist_init, k.profile.boot_mask, boots(spec, k), comes_up(spec, k),
+            tuple(reset in good_routes(spec, o) for o in spi.owners))
+
+
+def kernels_for(spec: Spec, spi: OwnedSpi) -> tuple[list[Kernel], bool]:
+    """The kernels an SPI's query ranges over, and whether interchangeable ones were left out: its
+    owners and the kernels whose boot can disable or reroute it, of those at most two of each class
+    (lemma: interchangeable kernels) unless the order is pinned; in declaration order."""
+    owners = {id(o) for o in spi.owners}
+    others = [k for k in spec.kernels if id(k) not in owners and may_disable(spec, k)]
+    kept = others if spec.boot_order is not None else representatives(others, lambda k: relevant_class(spec, spi, k))
+    keep = owners | {id(k) for k in kept}
+    return [k for k in spec.kernels if id(k) in keep], len(kept) < len(others)
+
+
+@frozen
+class _ClassQuery:
+    order: BootOrder
+    query: Query | None  # None: every boot order fails (an owner never comes up)
+
+
 class _Encoding:
-    """The class queries of one spec, all under one assumption (the boot-order definitions they use)."""
+    """One query per route class, each over the boot orders of its own kernels, under its own assumption."""
 
     def __init__(self, s: Session, spec: Spec) -> None:
-        self.order = order = BootOrder(s, spec)
-        resets = _Resets(spec, order)
-        violations: dict[tuple, tuple[int, Bool]] = {}
+        self.classes: dict[tuple, _ClassQuery] = {}
         for spi in owned_spis(spec):
             key = route_class(spec, spi)
-            if key not in violations:
-                violations[key] = (spi.intid, _violation(spec, s, order, resets, spi, key[2]))
-        # Taken after the queries are built: it holds the definitions they use.
-        self.assumption = s.all_of([order.constraint, resets.table])
-        self.queries = {
-            key: Query(violation, order.reads(), EQUAL_KEYS, self.assumption, f"IRQ-ROUTE {spi_subject(intid)}")
-            for key, (intid, violation) in violations.items()
-        }
+            if key in self.classes:
+                continue
+            kernels, reduced = kernels_for(spec, spi)
+            order = BootOrder(s, spec, kernels, tag=f"_{len(self.classes)}")
+            if not all(comes_up(spec, o) for o in spi.owners):
+                self.classes[key] = _ClassQuery(order, None)
+                continue
+            resets = _Resets(spec, order)
+            violation = _violation(spec, s, order, resets, spi, key[2])
+            # Taken after the query is built: it holds the definitions it uses.
+            assumption = s.all_of([order.constraint, resets.table])
+            lemma = INTERCHANGEABLE if reduced else EQUAL_KEYS
+            self.classes[key] = _ClassQuery(order, Query(violation, order.reads(), lemma, assumption, f"IRQ-ROUTE {spi_subject(spi.intid)}"))
 
 
 def _encoding(spec: Spec, s: Session) -> _Encoding:
@@ -290,23 +364,43 @@ class IrqRoute(Obligation[OwnedSpi, Misrouted]):
     def instances(self, spec: Spec, session: Session) -> Sequence[Instance[OwnedSpi]]:
         return [Instance(spi_subject(spi.intid), _span(spi.owners[0], spi.intid), spi) for spi in owned_spis(spec)]
 
-    def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[OwnedSpi]]) -> list[Query]:
+    def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[OwnedSpi]]) -> list[Facts | Query]:
         enc = session.once(_encoding, spec)
-        return [enc.queries[route_class(spec, i.item)] for i in instances]
+        out: list[Facts | Query] = []
+        for i in instances:
+            cq = enc.classes[route_class(spec, i.item)]
+            if cq.query is None:  # an owner never comes up: it never takes the SPI, in any order
+                out.append(Facts(INTERCHANGEABLE, (Misrouted(i.item, tuple(_declared(spec))),)))
+            else:
+                out.append(cq.query)
+        return out
 
     def witnesses(self, spec: Spec, session: Session, instance: Instance[OwnedSpi], values: Mapping[str, int]) -> list[Misrouted]:
-        enc = session.once(_encoding, spec)
-        query = enc.queries[route_class(spec, instance.item)]
-        values = readable(session, enc.order, query.violation, query.reads, values, query.label, enc.assumption)
-        return [Misrouted(instance.item, tuple(enc.order.order(values)))]
+        """The declaration order when it fails (checked in Python), else the solver's order of the
+        query's kernels with every other kernel appended, which must fail too."""
+        declared = _declared(spec)
+        if misrouted(spec, instance.item, declared):
+            return [Misrouted(instance.item, tuple(declared))]
+        cq = session.once(_encoding, spec).classes[route_class(spec, instance.item)]
+        boot = extend(spec, cq.order.order(values))
+        if not misrouted(spec, instance.item, boot):
+            raise EncodingMismatch(f"the solver's boot order {' -> '.join(boot)} leaves {spi_subject(instance.item.intid)} well routed when replayed in Python")
+        return [Misrouted(instance.item, tuple(boot))]
 
     def failure(self, spec: Spec, w: Misrouted) -> Failure:
         intid, owners = w.spi.intid, w.spi.owners
         span = _span(owners[0], intid)
-        enabled, value, writer = final_route(spec, intid, w.boot)
+        down = [o.name for o in owners if not comes_up(spec, o)]
+        # An owner that never comes up decides it: the schedule need not be replayed for the message.
+        enabled, value, writer = (False, None, "nobody") if down else final_route(spec, intid, w.boot)
         owner_names = ", ".join(o.name for o in owners)
-        if intid >= spec.platform.gic.lines:
+        if down:
+            state = (f"{', '.join(down)} never comes up (it halts at boot: seL4's gicr_init finds no redistributor "
+                     "for its core), so it never takes the SPI")
+        elif intid >= spec.platform.gic.lines:
             state = f"it is not implemented (lines {spec.platform.gic.lines}), so it can never be enabled"
+        elif not spec.platform.usable(intid):
+            state = f"seL4 refuses it (above maxIRQ {spec.platform.irq_limit}), so it is never enabled"
         else:
             state = f"it ends {'enabled' if enabled else 'disabled'}, routed by {writer} to {_describe_route(spec, value)}"
         message = f"boot order {' -> '.join(w.boot)}: {describe_intid(intid)} of {owner_names}{at(span)}: {state}"
@@ -325,6 +419,10 @@ class IrqRoute(Obligation[OwnedSpi, Misrouted]):
         return f"{describe_intid(instance.item.intid)} always ends at {names}"
 
 
+def _declared(spec: Spec) -> list[str]:
+    return [k.name for k in spec.boot_order] if spec.boot_order is not None else [k.name for k in spec.kernels]
+
+
 def _span(kernel: Kernel, intid: int):
     return next((i.span for i in kernel.owned_spis if i.intid == intid), None)
 
@@ -332,7 +430,7 @@ def _span(kernel: Kernel, intid: int):
 def _describe_route(spec: Spec, value: int | None) -> str:
     if value is None:
         return "no target (the reset value)"
-    cores = [c.name for c in spec.platform.cpus if route_value(spec, c) == value]
+    cores = [c.name for c in spec.platform.cpus if route_value(spec, c) == value] if value != NO_TARGET else []
     if spec.platform.gic.version == 2:
         register = f"ITARGETSR byte 0x{1 << value:02x}" if 0 <= value < 8 else "ITARGETSR byte 0x00"
     else:

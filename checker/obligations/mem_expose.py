@@ -124,7 +124,8 @@ class MemExpose(Obligation[tuple[Kernel, list[Forbidden]], Exposure]):
                 out.append(Facts(REACH_INTERVALS))
                 continue
             x = session.addr(f"x_{n}")
-            out.append(Query(_violation(spec, session, kernel, reachable, x), {"x": x}, REACH_INTERVALS, predicted=Sat.SAT))
+            out.append(Query(_violation(spec, session, kernel, reachable, x), {"x": x}, REACH_INTERVALS, predicted=Sat.SAT,
+                             candidate={"x": _first_address(spec, kernel, reachable[0])}))
         return out
 
     def witnesses(self, spec: Spec, session: Session, instance, values: Mapping[str, int]) -> list[Exposure]:
@@ -132,9 +133,7 @@ class MemExpose(Obligation[tuple[Kernel, list[Forbidden]], Exposure]):
         n = spec.kernels.index(kernel)
         x = session.addr(f"x_{n}")
         target = reachable[0]
-        intervals = reach_intervals(spec, kernel)
-        address = first((max(a, target.region.base) for a, b in intervals if a < target.region.end and target.region.base < b),
-                        f"reach interval of {kernel.name} meeting {target.region.name}")
+        address = _first_address(spec, kernel, target)
         if not session.holds_at(_violation(spec, session, kernel, reachable, x), x, address):
             raise WitnessMismatch(f"address {hexaddr(address)} does not satisfy {kernel.name}'s exposure query")
         route = first((r for r in routes(spec, kernel) if r.extent(address) is not None), f"route of {kernel.name} to {hexaddr(address)}")
@@ -169,6 +168,12 @@ class MemExpose(Obligation[tuple[Kernel, list[Forbidden]], Exposure]):
 
     def proved(self, spec: Spec, instance) -> str:
         return f"{instance.subject} reaches only its own memory"
+
+
+def _first_address(spec: Spec, kernel: Kernel, target: Forbidden) -> int:
+    """The lowest address of `target` that the kernel reaches: the witness, whatever the solver's model."""
+    return first((max(a, target.region.base) for a, b in reach_intervals(spec, kernel) if a < target.region.end and target.region.base < b),
+                 f"reach interval of {kernel.name} meeting {target.region.name}")
 
 
 def _violation(spec: Spec, s: Session, kernel: Kernel, reachable: list[Forbidden], x):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from checker.lemmas import EQUAL_KEYS
 from checker.query import Query
+from checker.sel4 import comes_up, has_cpu_interface
 from checker.spec import Channel, Spec, default_target
 
 if TYPE_CHECKING:
@@ -84,38 +85,58 @@ class SgiWrite:
             t = self.t
             aff0, aff1 = t & 0xFF, s.lshr(t, 8) & 0xFF
             aff2, aff3 = s.lshr(t, 16) & 0xFF, s.lshr(t, 24) & 0xFF
+            # plat_SGITargetValid (seL4 14.0 and later): the packed affinity must fit 32 bits.
+            self.valid = s.ule(self.t, s.num(0xFFFF_FFFF, 64))
             # seL4 ORs Aff3 in at the Aff2 shift: the Aff3 field [55:48] stays 0.
-            self.value = (
+            written = (
                 self.sgi << 24 | s.num(1, 64) << (aff0 & 0xF) | s.lshr(aff0, 4) << 44 | aff1 << 16 | aff2 << 32 | aff3 << 32
             )
-            self.valid = s.true()
+            self.value = s.ite(self.valid, written, s.num(0, 64))
             self.register = "ICC_SGI1R_EL1"
 
     def reaches(self) -> Bool:
         """The write reaches core number `cores.k` (an index into the platform's cpus)."""
-        s, v, c = self.s, self.value, self.cores
-        zero = s.num(0, 64)
-        if self.spec.platform.gic.version == 2:
-            # CPUTargetList [23:16]: the bit of the core's CPU interface (cores without one: no bit).
-            return s.and_(self.valid, v & c.target_list_bit != zero)
-        field = lambda hi, lo: s.extract(hi, lo, v)  # noqa: E731
-        return s.and_(
-            field(55, 48) == c.aff3,
-            field(39, 32) == c.aff2,
-            field(23, 16) == c.aff1,
-            field(47, 44) == c.range_selector,
-            v & c.aff0_bit != zero,  # TargetList bit Aff0 % 16
-        )
+        return reaches(self.s, self.spec, self.cores, self.value, self.valid)
 
 
-def target_class(spec: Spec, c: Channel) -> tuple[int, str | None]:
-    """What decides where a channel's SGI goes: its raw target and its receiving core (lemma: grouping by equal keys).
+def reaches(s: Session, spec: Spec, c: CoreTables, v: BitVec, valid: Bool) -> Bool:
+    """An SGI register write of value `v` (made when `valid`) reaches core number `c.k`: the GIC's rule.
+
+    GICv2 GICD_SGIR (filter 00): the CPUTargetList bit of the core's CPU
+    interface. GICv3 ICC_SGI1R_EL1 (IRM 0): Aff3, Aff2, Aff1 and RS equal the
+    core's, and the TargetList bit of its Aff0 % 16. Nothing is reached when
+    seL4 refuses the target (not `valid`): it writes nothing.
+    """
+    zero = s.num(0, 64)
+    if spec.platform.gic.version == 2:
+        # CPUTargetList [23:16]: the bit of the core's CPU interface (cores without one: no bit).
+        return s.and_(valid, v & c.target_list_bit != zero)
+    field = lambda hi, lo: s.extract(hi, lo, v)  # noqa: E731
+    return s.and_(
+        valid,
+        field(55, 48) == c.aff3,
+        field(39, 32) == c.aff2,
+        field(23, 16) == c.aff1,
+        field(47, 44) == c.range_selector,
+        v & c.aff0_bit != zero,  # TargetList bit Aff0 % 16
+    )
+
+
+def connected_sender(spec: Spec, c: Channel) -> bool:
+    """The sender runs on a core the GIC has a CPU interface for (always on GICv3; a core without one
+    on GICv2 writes GICD_SGIR into the void: checker/sel4.py)."""
+    return not c.sender.cores or has_cpu_interface(spec, c.sender.cores[0])
+
+
+def target_class(spec: Spec, c: Channel) -> tuple[int, str | None, bool]:
+    """What decides where a channel's SGI goes: its raw target, its receiving core and whether the
+    sender's core is connected to the GIC (lemma: grouping by equal keys).
 
     Which cores a write reaches depends only on the raw target, not on the
     SGI number, which sits in bits the GIC does not match on.
     """
     receiver = c.receiving_core
-    return channel_target(spec, c), receiver.name if receiver is not None else None
+    return channel_target(spec, c), receiver.name if receiver is not None else None, connected_sender(spec, c)
 
 
 class TargetQueries:
@@ -129,11 +150,11 @@ class TargetQueries:
             key = target_class(spec, c)
             if key in self.by_class:
                 continue
-            target, receiver = key
+            target, receiver, connected = key
             write = SgiWrite(s, spec, cores, c.sgi, target)
             index = cores.names.index(receiver) if receiver is not None else -1
             is_receiver = k == s.num(index & 0xFFFF, 16)
-            reached = write.reaches()
+            reached = write.reaches() if connected else s.false()
             wrong = s.and_(cores.in_range, s.ite(is_receiver, s.not_(reached), reached))
             violation = s.any_of([s.fact(receiver is None), wrong])
             self.by_class[key] = Query(violation, {"value": write.value, "valid": write.valid}, EQUAL_KEYS)
@@ -151,13 +172,20 @@ def reached_cores(spec: Spec, s: Session, c: Channel) -> tuple[SgiWrite, list[st
     """The channel's SGI write and every core it reaches, enumerated by the solver (Undecided if it gives up)."""
     cores = s.once(core_tables, spec)
     write = SgiWrite(s, spec, cores, c.sgi, channel_target(spec, c))
+    if not connected_sender(spec, c):
+        return write, []
+    return write, enumerate_cores(s, cores, write.reaches(), f"IPI-TARGET {c.name} reach")
+
+
+def enumerate_cores(s: Session, cores: CoreTables, reached: Bool, label: str) -> list[str]:
+    """Every core `cores.k` for which `reached` holds, asked of the solver one by one (Undecided if it gives up)."""
     k = cores.k
     found: list[str] = []
-    blocked = [cores.in_range, write.reaches()]
+    blocked = [cores.in_range, reached]
     while True:
-        answer = s.solve(Query(s.all_of(blocked), {"core": k}, label=f"IPI-TARGET {c.name} reach"))
+        answer = s.solve(Query(s.all_of(blocked), {"core": k}, label=label))
         if answer.holds():
-            return write, found
+            return found
         found.append(cores.names[answer.values["core"]])
         blocked.append(k != s.num(answer.values["core"], 16))
 
@@ -172,8 +200,8 @@ def arrivals(spec: Spec, s: Session) -> list[tuple[int, str]]:
     queries = s.once(target_queries, spec)
     sendable = [
         (n, c) for n, c in enumerate(spec.channels)
-        # A sender that cannot send (no SGISignal, no core to run on) delivers nothing.
-        if c.sender.profile.sgi_signal and c.sender.cores and 0 <= c.sgi <= 15
+        # A sender that cannot send (no SGISignal, never up, not connected to the GIC) delivers nothing.
+        if c.sender.profile.sgi_signal and comes_up(spec, c.sender) and connected_sender(spec, c) and 0 <= c.sgi <= 15
     ]
     answers = s.solve_each([queries.of(spec, c) for _, c in sendable], labels=[f"IPI-TARGET {c.name}" for _, c in sendable])
     out: list[tuple[int, str]] = []

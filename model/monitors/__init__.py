@@ -33,6 +33,7 @@ IPI-CAP       ipi_cap       sgi-misdelivered (send refused: seL4_IllegalOperatio
 IPI-TARGET    ipi_target    sgi-misdelivered (every other send that misses)
 IPI-UNIQUE    ipi_unique    sgi-merged
 IPI-MAILBOX   ipi_mailbox   mailbox-access, mailbox-exposed
+IPI-SMP       ipi_smp       ipi-misdelivered
 
 Helpers shared by several modules: _static (the step -1 Violation and the
 regions MEM-BOUNDS and MEM-ALIGN examine), _sends (the sgi-misdelivered
@@ -50,9 +51,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from model.config import MachineConfig
-from model.monitors import (cpu_excl, cpu_ident, dev_excl, gic_init, ipi_cap, ipi_mailbox, ipi_range, ipi_target,
-                            ipi_unique, irq_excl, irq_range, irq_route, irq_trigger, mem_align, mem_bounds,
-                            mem_disjoint, mem_expose)
+from model.monitors import (cpu_excl, cpu_ident, dev_excl, gic_init, ipi_cap, ipi_mailbox, ipi_range, ipi_smp,
+                            ipi_target, ipi_unique, irq_excl, irq_range, irq_route, irq_trigger, mem_align,
+                            mem_bounds, mem_disjoint, mem_expose)
 from model.scenario import Step
 from model.trace import Event, Violation
 
@@ -146,6 +147,7 @@ MONITORS: tuple[Monitor, ...] = (
     ipi_unique.sgi_deliver_monitor,
     irq_trigger.trigger_monitor, irq_route.route_monitor,
     ipi_range.unbound_monitor, ipi_mailbox.mailbox_access_monitor,  # sgi-unbound, then mailbox-access
+    ipi_smp.ipi_smp_monitor,  # SmpIpi steps
 )
 
 

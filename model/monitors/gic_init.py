@@ -91,7 +91,11 @@ def init_monitor(machine, index, step, events, live) -> list[Violation]:
     if came_up and not reset and not state.initialisers and state.once(("dist-init", "uninitialised", step.kernel)):
         found.append(Violation("dist-init", index, f"{step.kernel} boots before anyone initialised the distributor",
                                {"problem": "uninitialised", "kernel": step.kernel, "initialisers": ()}))
-    if not state.initialisers and live | {step.kernel} >= bootable and state.once(("dist-init", "never")):
+    # "never": every kernel that can boot has tried (it came up, or halted at boot), at least one
+    # came up, and nobody initialised the distributor.
+    tried = frozenset(name for name, k in machine.kernels.items() if k.booted or k.halted)
+    if (not state.initialisers and tried >= bootable and machine.live()
+            and state.once(("dist-init", "never"))):
         found.append(Violation("dist-init", index, "every kernel has booted and nobody initialised the distributor",
                                {"problem": "never", "kernel": None, "initialisers": ()}))
     return found

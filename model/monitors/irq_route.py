@@ -34,7 +34,8 @@ def _routing(machine, intid: int, owner) -> tuple[str, int, bool]:
         # up to a carry into the next interface's bit.
         mask = 0
         for c in owner.cores:
-            mask |= 1 << gic.interface_of(c)
+            cpu = gic.interface_of(c)
+            mask |= 0 if cpu is None else 1 << cpu  # a core with no CPU interface has no bit
         byte = gic.target_byte(intid)
         return f"GICD_ITARGETSR[{intid // 4}]+{intid % 4}", byte, bool(byte) and not byte & ~mask
     assert isinstance(gic, GicV3)

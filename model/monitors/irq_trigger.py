@@ -47,9 +47,11 @@ def trigger_monitor(machine, index, step, events, live) -> list[Violation]:
     found = []
     recheck = state.trigger_recheck
     check = set(state.triggers) if recheck is None else recheck | {i for i in machine.gic.changed if i in state.triggers}
-    if isinstance(step, TriggerRead):
+    # A line the GIC does not implement has no trigger bits to lose (its ICFGR field is RAZ/WI).
+    implemented = not isinstance(step, (TriggerRead, TriggerWrite, ConfigureTrigger)) or step.intid < machine.gic.lines
+    if isinstance(step, TriggerRead) and implemented:
         state.icfgr_reads[(step.kernel, step.intid)] = state.icfgr_writes.get(step.intid // 16, (0, None, None))[0]
-    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and _wrote_icfgr(events, step.kernel):
+    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and implemented and _wrote_icfgr(events, step.kernel):
         found += _stale_write(state, index, step)
         kernel = machine.kernels[step.kernel]
         state.triggers[step.intid] = (step.kernel, kernel.triggers.get(step.intid) == "edge")

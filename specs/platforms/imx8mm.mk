@@ -1,7 +1,7 @@
 // NXP i.MX 8M Mini EVK: 4 x Cortex-A53, GICv3 (GIC-500).
 //
-// Sources: shared/data/dts/imx8mm-evk.dts (seL4 tools/dts) and
-// shared/design/gic-sel4-facts.md (imx8mm-evk row):
+// Sources: seL4 tools/dts/imx8mm-evk.dts and
+// docs/sel4-facts.md (imx8mm-evk row):
 //   cpus reg 0x0..0x3 (A53: Aff0 = core); memory@40000000 size 0x8000_0000;
 //   reserved-memory rpmsg@0xb8000000 size 0x40_0000 (M4 rpmsg vrings/buffers);
 //   gic-v3 reg 0x3880_0000 size 0x1_0000, GICR 0x3888_0000 (128 KiB per core);
@@ -55,4 +55,5 @@ platform imx8mm {
     device usbmisc1 at 0x32e4_0200 size 0x200                        // same 4 KiB page as usb1
     device usb2     at 0x32e5_0000 size 0x200 irq spi 41 level
     device usbmisc2 at 0x32e5_0200 size 0x200                        // same 4 KiB page as usb2
+    max_irq 160                          // seL4's maxIRQ: src/plat/imx8m-evk/config.cmake: IMX8M_MAX_IRQ 160 (8M Mini and 8M Quad; 192 for the 8M Plus) (seL4 16.0.0)
 }

@@ -1,7 +1,7 @@
 // Hardkernel ODROID-C4 (Amlogic S905X3): 4 x Cortex-A55, GIC-400 (GICv2).
 //
-// Sources: shared/data/dts/odroidc4.dts (seL4 tools/dts) and
-// shared/design/gic-sel4-facts.md (odroidc4 row):
+// Sources: seL4 tools/dts/odroidc4.dts and
+// docs/sel4-facts.md (odroidc4 row):
 //   memory@0 size 0xf580_0000; reserved-memory secmon@5000000 size 0x30_0000 no-map;
 //   interrupt-controller@ffc01000: GICD 0xffc0_1000 (4 KiB), GICC 0xffc0_2000 (8 KiB);
 //   GIC-400 with 224 SPIs (256 INTIDs).
@@ -59,4 +59,5 @@ platform odroidc4 {
     device sd_emmc_c at 0xffe0_7000 size 0x800  irq spi 191 edge
     device usb_glue  at 0xffe0_9000 size 0xa0   irq spi 16 level
     device gpu       at 0xffe4_0000 size 256K   irq spi 160 level, spi 161 level, spi 162 level
+    max_irq 255                          // seL4's maxIRQ: src/plat/odroidc4/config.cmake: MAX_IRQ 255 (S905X3 manual 7.10.2) (seL4 16.0.0)
 }

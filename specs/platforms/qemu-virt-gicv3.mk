@@ -1,6 +1,6 @@
 // QEMU `-M virt,gic-version=3 -cpu cortex-a53 -smp 4 -m 2G` (QEMU 7.2 / 10.0).
 //
-// Sources: shared/design/gic-sel4-facts.md (qemu-arm-virt row) and the
+// Sources: docs/sel4-facts.md (qemu-arm-virt row) and the
 // memory map / IRQ map of QEMU's hw/arm/virt.c:
 //   GICD 0x0800_0000 (64 KiB), GICR 0x080A_0000 (128 KiB per cpu), 256 SPIs (288 INTIDs);
 //   pl011 UART 0x0900_0000 SPI 1, pl031 RTC 0x0901_0000 SPI 2,
@@ -40,4 +40,5 @@ platform qemu-virt-gicv3 {
     device virtio3  at 0x0a00_0600 size 0x200 irq spi 19 edge
     device virtio16 at 0x0a00_2000 size 0x200 irq spi 32 edge
     device virtio17 at 0x0a00_2200 size 0x200 irq spi 33 edge
+    max_irq 159                          // seL4's maxIRQ: src/plat/qemu-arm-virt/config.cmake: MAX_IRQ 159 (seL4 16.0.0)
 }

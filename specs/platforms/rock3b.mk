@@ -1,6 +1,6 @@
 // Radxa ROCK 3B (Rockchip RK3568): 4 x Cortex-A55, GICv3 (GIC-600).
 //
-// Sources: seL4 tools/dts/rock3b.dts and shared/design/gic-sel4-facts.md
+// Sources: seL4 tools/dts/rock3b.dts and docs/sel4-facts.md
 // (rock3b row):
 //   cpus reg 0x000, 0x100, 0x200, 0x300: DynamIQ MPIDR, Aff1 = core, Aff0 = 0;
 //   memory@0 reg <0x0 0x200000 0x0 0xecc9c000>: [0x20_0000, 0xECE9_C000);
@@ -39,4 +39,5 @@ platform rock3b {
     device gmac0    at 0xfe2a_0000 size 64K    irq spi 27 level, spi 24 level
     device uart1    at 0xfe65_0000 size 0x100  irq spi 117 level
     device uart2    at 0xfe66_0000 size 0x100  irq spi 118 level    // debug console
+    max_irq 283                          // seL4's maxIRQ: src/plat/rk3568/config.cmake: MAX_IRQ 283 (seL4 16.0.0)
 }

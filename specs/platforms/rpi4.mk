@@ -1,7 +1,7 @@
 // Raspberry Pi 4 Model B, 8 GB (BCM2711): 4 x Cortex-A72, GIC-400 (GICv2).
 //
-// Sources: shared/data/dts/rpi4.dts, ov-rpi4.dts, ov-rpi4-8gb.dts (seL4
-// tools/dts) and shared/design/gic-sel4-facts.md (rpi4 row):
+// Sources: seL4 tools/dts/rpi4.dts, ov-rpi4.dts, ov-rpi4-8gb.dts
+// and docs/sel4-facts.md (rpi4 row):
 //   cpus reg 0..3 (A72: Aff0 = core), GIC-400 CPU interfaces 0..3;
 //   RAM seen by seL4: [0, 0x3B40_0000) + [0x4000_0000, 0xFC00_0000) +
 //   [0x1_0000_0000, 0x2_0000_0000) (the overlay's two 2 GiB banks above 4 GiB
@@ -53,4 +53,5 @@ platform rpi4 {
     device emmc2    at 0xfe34_0000 size 0x100   irq spi 126 level                // SD card
     device i2c1     at 0xfe80_4000 size 4K      irq spi 117 level
     device usb      at 0xfe98_0000 size 64K     irq spi 73 level                 // dwc2 OTG
+    max_irq 216                          // seL4's maxIRQ: src/plat/bcm2711/config.cmake: MAX_IRQ 216 (seL4 16.0.0)
 }

@@ -1,7 +1,7 @@
 // Xilinx Zynq UltraScale+ MPSoC (ZCU102): 4 x Cortex-A53, GIC-400 (GICv2).
 //
-// Sources: shared/data/dts/zynqmp.dts (seL4 tools/dts) and
-// shared/design/gic-sel4-facts.md (zynqmp row):
+// Sources: seL4 tools/dts/zynqmp.dts and
+// docs/sel4-facts.md (zynqmp row):
 //   cpus reg 0..3 (A53: Aff0 = core), CPU interfaces 0..3;
 //   memory@0: [0, 0x8000_0000) and [0x8_0000_0000, +2 GiB);
 //   interrupt-controller@f9010000: GICD 0xf901_0000 (64 KiB window),
@@ -49,4 +49,5 @@ platform zynqmp {
     device sdhci0 at 0xff16_0000 size 4K   irq spi 48 level
     device sdhci1 at 0xff17_0000 size 4K   irq spi 49 level     // SD card
     device rtc    at 0xffa6_0000 size 0x100 irq spi 26 level, spi 27 level
+    max_irq 187                          // seL4's maxIRQ: src/plat/zynqmp/config.cmake: MAX_IRQ 187 (seL4 16.0.0)
 }

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 import attrs
 import model
 from model.memory import MemoryMap
-from model.scenario import BindChannel, BindSgi, Boot, Deliver, SendChannel, TriggerRead, TriggerWrite
+from model.scenario import BindChannel, BindSgi, Boot, Deliver, SendChannel, SendSgi, SmpIpi, TriggerRead, TriggerWrite
 from model.trace import ErrorEvent, Violation
 
 from checker.replay import machine_config
@@ -145,14 +145,6 @@ def _run(config: model.MachineConfig, steps) -> model.Machine:
     return machine
 
 
-def _halted(machine: model.Machine, names: Iterable[str] | None = None) -> bool:
-    """Some kernel (of `names`, default all) did not come up: it halted at boot (no
-    redistributor found) or has no core to boot on. CPU-IDENT or CPU-EXCL fails then, and a
-    kernel that never runs can neither race, send nor receive: the verdict is undecided."""
-    kernels = machine.kernels.values() if names is None else [machine.kernels[n] for n in names]
-    return any(not k.booted for k in kernels)
-
-
 # ---------------------------------------------------------------- IRQ-TRIGGER
 
 def _interleavings() -> list[tuple[tuple[str, str], ...]]:
@@ -187,8 +179,7 @@ def trigger_verdict(config: model.MachineConfig) -> set | None:
                 kernel, intid = (ka, ia) if who == "a" else (kb, ib)
                 steps.append(TriggerRead(kernel, intid) if op == "R" else TriggerWrite(kernel, intid))
             machine = _run(config, steps)
-            if _halted(machine, (ka, kb)):
-                return None
+            # A kernel that did not come up configures nothing (its requests are refused): no race.
             # Only the pair's own configurations: a loader-configured trigger of a third kernel
             # wiped by a booting kernel's dist_init is GIC-INIT's business, not a race.
             if any(v.kind == "trigger-lost" and v.details["kernel"] in (ka, kb) for v in machine.violations):
@@ -211,21 +202,26 @@ def ipi_verdicts(config: model.MachineConfig, layout: Iterable[Violation]) -> Ve
         ends = list(dict.fromkeys([ch.receiver, ch.sender]))
         steps = [Boot(k) for k in ends] + [BindChannel(ch.name), SendChannel(ch.name)]
         machine = _run(config, steps)
-        if _halted(machine, ends):
-            return {k: None for k in ids}
         refused_send = None
+        down_sender = False
         for v in machine.violations:
             d = v.details
             if v.kind == "sgi-unbound":
-                # Bound on a fresh machine: the SGI number (range, smp-reserved) is refused, or the
-                # receiving core is one a non-smp receiver never brought up (a CPU-EXCL failure).
+                # Bound on a fresh machine: the SGI number (range, smp-reserved) is refused, the receiver
+                # never came up (IPI-CAP), or the receiving core is one a non-smp receiver never
+                # brought up (a CPU-EXCL failure).
                 if "RangeError" in d["reason"] or "RevokeFirst" in d["reason"]:
                     out["IPI-RANGE"].add(ch.name)
+                elif _never_up(d["reason"]):
+                    out["IPI-CAP"].add(ch.name)
                 else:
                     return {k: None for k in ids}
             elif v.kind == "sgi-misdelivered":
                 refused = d["refused"]
-                if refused is None:
+                if refused is not None and _never_up(refused):
+                    out["IPI-CAP"].add(ch.name)  # the sender never came up
+                    down_sender = True
+                elif refused is None:
                     out["IPI-TARGET"].add(ch.name)
                 elif "IllegalOperation" in refused:
                     out["IPI-CAP"].add(ch.name)
@@ -239,12 +235,45 @@ def ipi_verdicts(config: model.MachineConfig, layout: Iterable[Violation]) -> Ve
                     raise AssertionError(f"unexpected refusal {refused}")
             elif v.kind == "mailbox-access":
                 out["IPI-MAILBOX"].add(ch.name)
-        if refused_send is not None:
+        if down_sender:
+            # Where the target goes is still IPI-TARGET's: sent by a kernel that is up.
+            verdict = _target_from_another_kernel(config, ch)
+            if verdict is None:
+                return {k: None for k in ids}
+            if verdict:
+                out["IPI-TARGET"].add(ch.name)
+        elif refused_send is not None:
             # Where would the target go if the sender could send this SGI at all?
             if _capable_send_misdelivers(config, ch):
                 out["IPI-TARGET"].add(ch.name)
     out["IPI-UNIQUE"] = unique_verdict(config)
     return out
+
+
+def _never_up(reason: str) -> bool:
+    """A refusal because the kernel never came up (halted at boot, or no core to boot on)."""
+    return "halted" in reason or "not booted" in reason
+
+
+def _target_from_another_kernel(config: model.MachineConfig, ch: model.Channel) -> bool | None:
+    """Whether the channel's SGI and target, sent by some kernel that is up, able to send and on a
+    connected core, miss the receiving core (None: there is no such kernel)."""
+    capable = _capable(config, ch)
+    for k in capable.kernels:
+        if not k.cores or not k.profile.sgi_signal:
+            continue
+        core = config.core(k.cores[0])
+        if config.gic.version == 2 and not (core.gic_cpu is not None and 0 <= core.gic_cpu < 8):
+            continue
+        machine = model.Machine(capable)
+        machine.step(Boot(k.name))
+        if not machine.kernels[k.name].booted:
+            continue
+        machine.step(SendSgi(k.name, ch.sgi & 0xF, ch.target))
+        pended = [e.core for e in machine.trace if type(e).__name__ == "SgiPended" and e.step == 1]
+        refused = any(type(e).__name__ == "Refusal" and e.step == 1 for e in machine.trace)
+        return refused or pended != [ch.receiver_core]
+    return None
 
 
 def _capable(config: model.MachineConfig, ch: model.Channel) -> model.MachineConfig:
@@ -278,8 +307,7 @@ def unique_verdict(config: model.MachineConfig) -> set | None:
                   for sgi in dict.fromkeys([a.sgi, b.sgi]) if 0 <= sgi < 16]
         steps += [SendChannel(a.name), SendChannel(b.name), Deliver()]
         machine = _run(config, steps)
-        if _halted(machine, {a.sender, a.receiver, b.sender, b.receiver}):
-            return None
+        # A sender that never comes up sends nothing: it merges with nobody (as in the encoding).
         if any(v.kind == "sgi-merged" and set(v.details["channels"]) == {a.name, b.name} for v in machine.violations):
             failing.add(frozenset({a.name, b.name}))
     return failing
@@ -303,23 +331,40 @@ def model_verdicts(spec: Spec, only: Iterable[str] | None = None) -> Verdicts:
     out.update(layout_verdicts(layout))
     if not wanted or "MEM-EXPOSE" in wanted:
         out["MEM-EXPOSE"] = expose_verdict(config)
-    dynamic = {"GIC-INIT", "IRQ-ROUTE", "IRQ-TRIGGER", "IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE"}
+    dynamic = {"GIC-INIT", "IRQ-ROUTE", "IRQ-TRIGGER", "IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE",
+               "IPI-SMP"}
     if machine is None:
         # The GIC cannot be built: nothing can run. IPI-MAILBOX's outsider half is still layout.
         out.update({k: None for k in dynamic})
         return _only(out, wanted)
-    lost_redistributor = any(v.kind == "core-ident" and v.details["field"] == "redistributor frame" for v in layout)
-    if (not wanted or wanted & {"GIC-INIT", "IRQ-ROUTE"}) and not lost_redistributor:
-        # A core whose redistributor seL4 cannot find (CPU-IDENT) halts its kernel at boot,
-        # which the boot-order encoding does not model: compared only when every core has one.
+    if not wanted or wanted & {"GIC-INIT", "IRQ-ROUTE"}:
+        # Kernels whose core seL4 finds no redistributor for halt at boot, on the model as in the encoding.
         out.update(boot_order_verdicts(spec))
-    else:
-        out.update({"GIC-INIT": None, "IRQ-ROUTE": None})
     if not wanted or "IRQ-TRIGGER" in wanted:
         out["IRQ-TRIGGER"] = trigger_verdict(config)
     if not wanted or wanted & {"IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE"}:
         out.update(ipi_verdicts(config, layout))
+    if not wanted or "IPI-SMP" in wanted:
+        out["IPI-SMP"] = smp_verdict(config)
     return _only(out, wanted)
+
+
+def smp_verdict(config: model.MachineConfig) -> set:
+    """smp kernels that, once up, signal one of their cores and the SGI is not pended on exactly it.
+    A kernel that does not come up sends no IPI (the encoding proves it by facts)."""
+    failing = set()
+    for k in config.kernels:
+        if not k.profile.smp or len(k.cores) < 2:
+            continue
+        machine = model.Machine(config)
+        machine.step(Boot(k.name))
+        if not machine.kernels[k.name].booted:
+            continue
+        for core in k.cores:
+            if any(v.kind == "ipi-misdelivered" for v in machine.step(SmpIpi(k.name, core))):
+                failing.add(k.name)
+                break
+    return failing
 
 
 def _only(out: Verdicts, wanted: set | None) -> Verdicts:

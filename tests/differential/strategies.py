@@ -99,7 +99,9 @@ def platforms(draw, min_cpus: int = 1) -> Platform:
     page = draw(st.sampled_from([0x1000] * 6 + [0x4000, 0x10000]))
     ndev = draw(st.integers(0, 4))
     devices = tuple(draw(devices_(i, lines)) for i in range(ndev))
-    return Platform("p", cpus, memory, gic, reserved, devices, paddr_bits, page)
+    # seL4's maxIRQ: mostly unknown or above the lines, sometimes below some SPIs.
+    max_irq = draw(st.sampled_from([None, None, lines - 1, lines + 32] + ([40, 63, 70] if lines > 70 else [40])))
+    return Platform("p", cpus, memory, gic, reserved, devices, paddr_bits, page, max_irq=max_irq)
 
 
 @st.composite
@@ -328,7 +330,8 @@ def channel_from_plan(draw, c: int, plan: dict, platform: Platform, kernels: lis
     elif kind == "mpidr":
         target = core.mpidr
     elif kind == "raw":
-        target = draw(st.sampled_from([0, 1, 3, 7, 8, 9, 0x100, 0x200, 0x1_0000, 0x1000_0000, 0x10]))
+        target = draw(st.sampled_from([0, 1, 3, 7, 8, 9, 0x100, 0x200, 0x1_0000, 0x1000_0000, 0x10,
+                                       0xFFFF_FFFF, 0x1_0000_0000, 0x1_0000_0001, 0x1_0000_0100]))
     else:
         target = None
     return evolve(channel, target=target)
@@ -345,7 +348,7 @@ def render(spec: Spec) -> str:
     """The spec as compact `.mk`-like text, for failure reports."""
     p = spec.platform
     g = p.gic
-    out = [f"platform {p.name} {{ paddr_bits {p.paddr_bits} page {_n(p.page)}"]
+    out = [f"platform {p.name} {{ paddr_bits {p.paddr_bits} page {_n(p.page)}" + (f" max_irq {p.max_irq}" if p.max_irq is not None else "")]
     for c in p.cpus:
         out.append(f"  cpu {c.name} mpidr {_n(c.mpidr)}" + (f" gic_cpu {c.gic_cpu}" if c.gic_cpu is not None else ""))
     out += [f"  memory {r.name} at {_n(r.base)} size {_n(r.size)}" for r in p.memory]

@@ -1,6 +1,6 @@
 include "../../specs/platforms/qemu-virt-gicv2.mk"
 
-platform board {
+platform board { max_irq 255
     cpu c0 mpidr 0x0 gic_cpu 0
     memory ram0 at 0x8000_0000 size 1G
     gic v2 {

@@ -1,5 +1,5 @@
 // A GICv3 platform written with GICv2 fields.
-platform board {
+platform board { max_irq 255
     cpu c0 mpidr 0x0 gic_cpu 0
     cpu c1 mpidr 0x1 gic_cpu 1
     memory dram at 0x4000_0000 size 1G

@@ -1,5 +1,5 @@
 // A GICv2 platform written with a GICv3 field.
-platform board {
+platform board { max_irq 255
     cpu c0 mpidr 0x0 gic_cpu 0
     memory dram at 0x4000_0000 size 1G
     gic v2 {

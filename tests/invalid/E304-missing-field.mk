@@ -1,4 +1,4 @@
-platform board {
+platform board { max_irq 255
     cpu c0 mpidr 0x0
     memory dram at 0x4000_0000 size 1G
     gic v2 {

@@ -1,4 +1,4 @@
-platform board {
+platform board { max_irq 255
     paddr_bits 65
     page 3K
     cpu c0 mpidr 0x0

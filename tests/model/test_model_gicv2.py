@@ -181,6 +181,20 @@ def test_every_access_is_recorded_by_name(gic: GicV2) -> None:
         ("GICD_ITARGETSR[10]", 1, 1, 0x00, 0x02)
 
 
-def test_at_most_eight_cpu_interfaces() -> None:
-    with pytest.raises(ConfigError, match="not in 0..7"):
-        GicV2(Gic(2, GICD2, GICC2, None, lines=64), (Core("c8", 8, gic_cpu=8),))
+def test_a_core_with_no_cpu_interface_is_not_connected_to_the_gic() -> None:
+    """A GICv2 has at most 8 CPU interfaces; a core numbered 8 has none: its banked registers and its
+    GICC read as zero (IAR spurious), its SGIs reach nothing, nothing reaches it, and target words read as zero."""
+    gic = GicV2(Gic(2, GICD2, GICC2, None, lines=64), (Core("c0", 0, gic_cpu=0), Core("c8", 8, gic_cpu=8)))
+    assert gic.interface_of("c8") is None and gic.implemented == frozenset({0})
+    gic.write("c0", GICD2.base + 0x800 + 32, 4, 0x01010101)  # SPIs 32..35 to interface 0
+    assert gic.read("c0", GICD2.base + 0x800 + 32, 4) == 0x01010101
+    assert gic.read("c8", GICD2.base + 0x800 + 32, 4) == 0  # every target word reads as zero for it
+    assert gic.read("c8", GICD2.base + 0x800, 4) == 0  # banked ITARGETSR0
+    gic.write("c8", GICD2.base + 0x100, 4, 0xFFFF)  # banked ISENABLER0: ignored
+    assert gic.read("c0", GICD2.base + 0x100, 4) & 0xFFFF0000 == 0
+    gic.drain()
+    gic.write("c8", GICD2.base + 0xF00, 4, 1 << 16 | 3)  # GICD_SGIR to interface 0
+    assert [type(e).__name__ for e in gic.drain()] == ["RegAccess", "SgiLost"]
+    gic.write("c0", GICD2.base + 0xF00, 4, 0b11 << 16 | 3)  # to interfaces 0 and 1: only c0 has one
+    assert gic.sgi_pending_sources("c0", 3) == {0} and gic.sgi_pending_sources("c8", 3) == frozenset()
+    assert gic.read("c8", GICC2.base + 0x0C, 4) == 1023  # GICC_IAR: spurious, nothing to take

@@ -57,9 +57,10 @@ def full_route_monitor(machine, index, step, events, live) -> list[Violation]:
 def full_trigger_monitor(machine, index, step, events, live) -> list[Violation]:
     state = machine.monitor
     found = []
-    if isinstance(step, TriggerRead):
+    implemented = not isinstance(step, (TriggerRead, TriggerWrite, ConfigureTrigger)) or step.intid < machine.gic.lines
+    if isinstance(step, TriggerRead) and implemented:
         state.icfgr_reads[(step.kernel, step.intid)] = state.icfgr_writes.get(step.intid // 16, (0, None, None))[0]
-    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and irq_trigger._wrote_icfgr(events, step.kernel):
+    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and implemented and irq_trigger._wrote_icfgr(events, step.kernel):
         found += irq_trigger._stale_write(state, index, step)
         kernel = machine.kernels[step.kernel]
         state.triggers[step.intid] = (step.kernel, kernel.triggers.get(step.intid) == "edge")

@@ -125,9 +125,6 @@ def test_a_gicv2_interface_above_7_fails_and_the_model_s_construction_checks_agr
     assert any(replay.reproduces(model.Run((), (), (v,)), r.expect) for v in static)
 
 
-@pytest.mark.xfail(strict=True, reason="`pcheck replay` cannot replay a GICv2 interface > 7 counterexample: "
-                                       "replay_document builds a Machine, which raises ConfigError, and reports "
-                                       "'the scenario does not fit its machine' (exit 2) instead of the static violation")
 def test_a_gicv2_interface_above_7_counterexample_replays_from_its_file():
     spec = load(v2([0, 8]))
     r = next(r for r in check(spec, ID) if r.status == FAILED)

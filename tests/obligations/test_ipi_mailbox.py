@@ -78,7 +78,7 @@ def test_an_end_that_may_not_use_the_mailbox_fails(modes, kernel, access, words)
 
 @pytest.mark.parametrize("modes, p2, how, method, route", [
     ("k0 rw, k1 r, k2 r", "mk", "it is listed r on it", "facts", "shared region mb (r)"),
-    ("k0 rw, k1 r", "sel4-mk", "it reaches it through its device untyped [", "solver", "device untyped"),  # device_untypeds all
+    ("k0 rw, k1 r", "sel4-mk", "it reaches it through its device untyped [", "evaluated", "device untyped"),  # device_untypeds all
 ])
 def test_an_outsider_that_can_access_the_mailbox_fails(modes, p2, how, method, route):
     spec = load(text(modes, p2))

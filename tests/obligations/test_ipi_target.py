@@ -83,13 +83,13 @@ def test_gicv3_targets_are_affinities():
 
 @pytest.mark.parametrize("target, value, reached, words", [
     # the MPIDR of c2 instead of its CPU interface: > 7, seL4_InvalidArgument, nothing written
-    ("0x200", None, [], ["writes nothing (seL4_InvalidArgument: target 512 > 7)", "c2 is CPU interface 2"]),
+    ("0x200", None, [], ["writes nothing (seL4_InvalidArgument: target 0x200 > 7)", "c2 is CPU interface 2"]),
     # Aff0 of c2 (0 on a DynamIQ core): (1 << 0) << 16 | 7, which is c0
     ("0", 0x1_0007, ["c0"], ["GICD_SGIR := 0x1_0007", "reaches c0, not c2"]),
     # CPU interface 7 exists in the register but no core has it: (1 << 7) << 16 | 7
     ("7", 0x80_0007, [], ["GICD_SGIR := 0x80_0007", "reaches no core"]),
     # 8 is the first target seL4 refuses
-    ("8", None, [], ["writes nothing (seL4_InvalidArgument: target 8 > 7)"]),
+    ("8", None, [], ["writes nothing (seL4_InvalidArgument: target 0x8 > 7)"]),
 ])
 def test_a_wrong_gicv2_target_fails(target, value, reached, words):
     spec = load(ODROID % f"channel kick {{ from k0 to k1 sgi 7 target {target} }}")

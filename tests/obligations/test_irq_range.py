@@ -69,6 +69,29 @@ def test_an_spi_that_does_not_exist_fails_and_the_model_agrees(kwargs, spi, line
     assert replays_from_file(spec, r)
 
 
+@pytest.mark.parametrize("own, fails", [(68, False), (69, True)])
+def test_an_spi_above_the_platform_s_max_irq_fails_and_the_model_agrees(own, fails):
+    """"at most seL4's maxIRQ for the platform (`max_irq`)": with max_irq 100 on a 128-line GIC,
+    SPI 68 (INTID 100) is accepted and SPI 69 (INTID 101) is refused, though the GIC has it."""
+    spec = load(text(own=own, max_irq=100))
+    results = check(spec, ID)
+    assert failing(results) == ({f"spi {own}"} if fails else set())
+    assert "at most seL4's maxIRQ for the platform" in irq_range.ENTRY.proves
+    if not fails:
+        return
+    r = next(r for r in results if r.status == FAILED)
+    assert r.counterexample == {"intid": 101, "spi": 69, "lines": 128, "max_irq": 100}
+    assert "SPI 69 (INTID 101)" in r.message and "maxIRQ 100" in r.message
+    assert (r.method, r.lemma) == ("facts", "concrete arithmetic")
+    assert r.expect == {"kind": "spi-range", "intid": 101}
+    hit = violation(spec, r)
+    assert hit is not None and (hit.details["intid"], hit.details["max_irq"]) == (101, 100)
+    assert replays_from_file(spec, r)
+
+
+# ---------------------------------------------------------------- the catalogue claims
+
+
 def test_the_catalogue_claim_spis_only():
     """"Every SPI the spec names (on a device or a kernel's `irq` line) ... Channel SGIs are checked by
     IPI-RANGE": the PPIs of uart and tmr and the channel's SGI 5 are no instances; the SPIs of a device

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker import replay
-from checker.lemmas import CONCRETE
+from checker.lemmas import EQUAL_KEYS
 from checker.obligations import irq_trigger
 from checker.result import FAILED, PROVED
 from tests.obligations.support import check, corpus_verdicts, failing, load, replays_from_file, violation
@@ -68,18 +68,18 @@ def assert_race_confirmed(spec, r):
 # ---------------------------------------------------------------- passing
 
 
-def test_runtime_triggers_in_different_words_are_proved_by_the_solver():
+def test_runtime_triggers_in_different_words_are_proved_by_grouping():
     results = check(imx("uart2", "gpt1"), ID)
     assert [(r.subject, r.status) for r in results] == [("all", PROVED)]
     assert results[0].message == "no two kernels configure triggers in one ICFGR word"
-    assert results[0].method == "solver" and results[0].lemma is None
+    assert results[0].method == "facts" and results[0].lemma == EQUAL_KEYS.name
 
 
 @pytest.mark.parametrize("p0, p1", [("ld", "ld"), ("mk", "ld"), ("ld", "mk")])
-def test_fewer_than_two_runtime_configurers_are_proved_by_concrete_arithmetic(p0, p1):
+def test_fewer_than_two_runtime_configurers_are_proved_by_grouping(p0, p1):
     results = check(imx("uart2", "uart1", p0, p1), ID)
     assert [(r.subject, r.status) for r in results] == [("all", PROVED)]
-    assert results[0].method == "facts" and results[0].lemma == CONCRETE.name
+    assert results[0].method == "facts" and results[0].lemma == EQUAL_KEYS.name
 
 
 def test_one_kernel_s_own_spis_in_one_word_do_not_race():
@@ -102,7 +102,7 @@ def test_two_kernels_configuring_one_word_at_run_time_race(text, word, intids):
     assert {e["intid"] for e in r.counterexample["interleaving"]} == intids
     assert r.counterexample["lost"]["intid"] in intids
     assert f"share GICD_ICFGR[{word}]" in r.message and "stale word" in r.message and "is lost" in r.message
-    assert r.method == "solver" and r.lemma is None
+    assert r.method == "facts" and r.lemma == EQUAL_KEYS.name
     assert_race_confirmed(spec, r)
 
 
