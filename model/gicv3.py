@@ -131,7 +131,9 @@ class GicV3(GicBase):
         # IROUTER resets to an UNKNOWN value: until written, an SPI reaches no core.
         self.route_written: set[int] = set()
         self.gicr_ctlr = [0] * len(cores)
-        self.waker = [0] * len(cores)
+        # GICR_WAKER resets with ProcessorSleep set and ChildrenAsleep reading 1 (ARM IHI 0069,
+        # GICR_WAKER): a redistributor forwards nothing until software wakes it.
+        self.waker = [WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP] * len(cores)
         self.sysregs = [{name: 0 for name in SYSREG_MASKS} for _ in cores]
         for regs in self.sysregs:
             regs["ICC_SRE_EL1"] = 0x7

@@ -19,6 +19,10 @@ from model.trace import Delivery, Event, Note, Refusal
 __all__ = ["KernelInstance", "Signal", "SMP_RESERVED_SGIS"]
 
 SMP_RESERVED_SGIS = (0, 1)  # irq_remote_call_ipi, irq_reschedule_ipi
+# The kernel's timer: the ARM generic timer's virtual-timer PPI, INTID 27 (seL4 16.0.0
+# tools/hardware.yml: KERNEL_TIMER_IRQ is interrupt index 2 of arm,armv8-timer without
+# hypervisor support). init_irqs and the secondary cores' init enable it (setIRQState(IRQTimer)).
+KERNEL_TIMER_IRQ = 27
 
 
 @frozen
@@ -122,6 +126,7 @@ class KernelInstance:
         self._dist_init(core)
         self.port.activity = "init_irqs"
         self._mask_at_boot(core)
+        self.driver.set_enabled(core, KERNEL_TIMER_IRQ, True)
         if self.profile.smp:
             self._enable_ipis(core)
         self.port.activity = ""
@@ -152,6 +157,7 @@ class KernelInstance:
         for intid in range(32):
             self.driver.set_enabled(core, intid, False)
         self._enable_ipis(core)
+        self.driver.set_enabled(core, KERNEL_TIMER_IRQ, True)
         self.port.activity = ""
 
     def _enable_ipis(self, core: str) -> None:

@@ -13,7 +13,7 @@ from model.config import Core, MachineConfig, affinity_of
 from model.errors import MmioError
 from model.gic import SPURIOUS, GicBase
 from model.gicv2 import GicV2
-from model.gicv3 import (CTLR_ARE_NS, CTLR_ENABLE_G0, CTLR_ENABLE_G1NS, WAKER_CHILDREN_ASLEEP,
+from model.gicv3 import (CTLR_ARE_NS, CTLR_ENABLE_G0, CTLR_ENABLE_G1NS, WAKER_CHILDREN_ASLEEP, WAKER_PROCESSOR_SLEEP,
                          GicV3, irouter_value)
 from model.trace import Event, RegAccess
 
@@ -254,10 +254,8 @@ class V2Driver(Driver):
         return raw, raw & 0x3FF
 
     def end(self, core: str, raw: int, intid: int, to_user: bool) -> None:
-        """ackInterrupt(): clear pending if edge, then EOIR with the raw value."""
-        word = self.port.read(core, self.dist(0xC00 + 4 * (intid >> 4)))
-        if word >> ((intid & 0xF) * 2 + 1) & 1:
-            self.port.write(core, self.dist(0x280 + 4 * (intid >> 5)), 1 << (intid & 31))
+        """ackInterrupt() (seL4 16.0.0, gic_v2.h): GICC_EOIR with the raw IAR value, nothing else.
+        (Releases up to 12.1 also read GICD_ICFGR and cleared an edge IRQ's pending bit.)"""
         self.port.write(core, self.cpu(0x10), raw)
 
 
@@ -280,7 +278,7 @@ class V3Driver(Driver):
         self._locate(core)
         w = self.port.write
         if self.port.read(core, self.gicr(core, 0x14)) & WAKER_CHILDREN_ASLEEP:
-            raise HaltError("GICv3: GICR_WAKER returned non-zero")
+            self._wake(core)
         w(core, self.gicr(core, 0x10380), ALL)
         for i in range(0, 32, 4):
             w(core, self.gicr(core, 0x10400 + i), 0xA0A0A0A0)
@@ -289,6 +287,15 @@ class V3Driver(Driver):
         w(core, self.gicr(core, 0x10C04), 0)
         self.port.read(core, self.gicr(core, 0x0))  # wait for RWP
         self._cpu_iface_init(core)
+
+    def _wake(self, core: str) -> None:
+        """gicr_enable_rdist() (seL4 16.0.0): clear ProcessorSleep, then poll until
+        ChildrenAsleep reads 0; halt when it never does (seL4 gives up after a deadline).
+        The model's redistributor wakes at once, so one poll decides."""
+        waker = self.gicr(core, 0x14)
+        self.port.write(core, waker, self.port.read(core, waker) & ~WAKER_PROCESSOR_SLEEP & ALL)
+        if self.port.read(core, waker) & WAKER_CHILDREN_ASLEEP:
+            raise HaltError("GICv3: GICR_WAKER returned non-zero")
 
     def _locate(self, core: str) -> None:
         redist = self.gic.config.redistributors
@@ -307,12 +314,13 @@ class V3Driver(Driver):
         raise HaltError(f"GICv3: GICR base for CPU {aff3} {aff2} {aff1} {aff0} not found")
 
     def _cpu_iface_init(self, core: str) -> None:
-        sre = self.port.mrs(core, "ICC_SRE_EL1")
-        self.port.msr(core, "ICC_SRE_EL1", sre | 1)
+        # cpu_iface_init() (seL4 16.0.0): SRE | DIB | DFB, no priority grouping, PMR,
+        # EOImode_drop (EOI drops priority, DIR deactivates), Group 1 on.
+        self.port.msr(core, "ICC_SRE_EL1", 0x7)
         self.port.msr(core, "ICC_BPR1_EL1", 0)
         self.port.msr(core, "ICC_PMR_EL1", 0xFF)
         ctlr = self.port.mrs(core, "ICC_CTLR_EL1")
-        self.port.msr(core, "ICC_CTLR_EL1", ctlr & ~0x2)
+        self.port.msr(core, "ICC_CTLR_EL1", ctlr | 0x2)
         self.port.msr(core, "ICC_IGRPEN1_EL1", 1)
 
     def dist_enabled(self, core: str) -> bool:

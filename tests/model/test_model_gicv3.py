@@ -1,4 +1,4 @@
-"""GICv3 register semantics pinned against gic-sel4-facts.md and IHI0069."""
+"""GICv3 register semantics pinned against docs/sel4-facts.md and IHI0069."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ def make(a55: bool = False) -> GicV3:
 
 
 def enable_cpu(gic: GicV3, core: str) -> None:
+    """What seL4's gicr_init and cpu_iface_init do for a core: wake its redistributor
+    (GICR_WAKER resets asleep), unmask priorities, enable Group 1."""
+    frame = R + 0x20000 * gic.core_index[core]
+    gic.write(core, frame + 0x14, 4, 0)
     gic.sysreg_write(core, "ICC_PMR_EL1", 0xFF)
     gic.sysreg_write(core, "ICC_IGRPEN1_EL1", 1)
 

@@ -7,6 +7,7 @@ import attrs
 import pytest
 
 from tests.model.machines import GICD2, GICD3, machine_config
+from model.kernel import KERNEL_TIMER_IRQ
 from model import (SEL4, SEL4_MK, SEL4_SMP, AcquireIrq, Boot, ConfigureTrigger, Deliver, ErrorEvent,
                    Kernel, Machine, Mmio, RaiseSpi, Refusal, RegAccess, Region, SendSgi, TriggerRead,
                    TriggerWrite, irouter_value, startup_scenario)
@@ -217,7 +218,7 @@ def test_smp_v3_routes_by_mpidr() -> None:
     # Both cores initialised their redistributor; IPIs 0 and 1 enabled on each.
     assert machine.gic.read("c2", GICD3.base + 0x0, 4) & 0x2
     for frame in (2, 3):
-        assert machine.gic.read("c2", machine.gic.redist_address(frame, 0x10100), 4) == 0b11
+        assert machine.gic.read("c2", machine.gic.redist_address(frame, 0x10100), 4) == 0b11 | 1 << KERNEL_TIMER_IRQ
 
 
 def test_unbooted_kernel_refuses() -> None:
