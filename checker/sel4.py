@@ -99,4 +99,9 @@ def _kernel_facts(spec: Spec) -> dict[str, tuple[Kernel, bool, bool]]:
 
 def _compute(spec: Spec, kernel: Kernel) -> tuple[bool, bool]:
     booted = bool(kernel.cores) and redistributor_found(spec, kernel.cores[0])
-    return booted, booted and all(redistributor_found(spec, c) for c in brings_up(kernel))
+    started = brings_up(kernel)
+    # An smp kernel that lists a core twice waits for a secondary that never starts (that core
+    # is already running): release_secondary_cpus spins until every node is up (seL4 16.0.0,
+    # src/arch/arm/kernel/boot.c). CPU-EXCL is where the list itself is judged.
+    distinct = len({c.name for c in started}) == len(started)
+    return booted, booted and distinct and all(redistributor_found(spec, c) for c in started)

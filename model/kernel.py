@@ -110,7 +110,13 @@ class KernelInstance:
             return self._refuse("boot", "the kernel has no core to boot on")
         try:
             self._boot_core(self.boot_core)
+            started = {self.boot_core}
             for core in self.config.cores[1:] if self.profile.smp else ():
+                if core in started:
+                    # release_secondary_cpus (seL4 16.0.0 boot.c) waits for every node: a core
+                    # listed twice is already running and never comes up as another node.
+                    raise HaltError(f"secondary core {core} is already running: the boot core waits for it forever")
+                started.add(core)
                 self._secondary(core)
         except HaltError as halt:
             self.halted = str(halt)

@@ -100,3 +100,17 @@ def test_the_writes_are_seL4_s():
 def test_the_corpus_has_failing_and_passing_specs():
     fails, proves = corpus_verdicts(ID)
     assert fails and proves
+
+
+def test_an_smp_kernel_listing_a_core_twice_never_comes_up_and_sends_no_ipi():
+    """seL4's boot core waits in release_secondary_cpus for every node: a core listed twice is
+    already running and never joins, so the kernel sends no IPI (checker/sel4.py), and the model's
+    boot halts the same way."""
+    from checker import sel4
+
+    spec = load(smp("rock3b", "c0, c1, c0"))
+    assert sel4.boots(spec, spec.kernels[0]) and not sel4.comes_up(spec, spec.kernels[0])
+    results = check(spec, ID)
+    assert [(r.status, r.method) for r in results] == [(PROVED, "facts")]
+    run = replay.run(replay.machine_config(spec), [{"op": "boot", "kernel": "k0"}])
+    assert any("already running" in getattr(e, "text", "") for e in run.trace)
