@@ -294,7 +294,12 @@ def _disagree(result: Result, why: str) -> Result:
 def confirm_all(spec: Spec, results: list[Result]) -> list[Result]:
     """Replay every failed result on the model (one configuration, a fresh
     machine per distinct scenario; the configuration's derived data, e.g. its
-    memory map and construction checks, is computed once for all of them)."""
+    memory map and construction checks, is computed once for all of them).
+
+    Channel failures, and failures shown by memory accesses, are first looked
+    for in one combined run per kind (`_together`, `_accesses`, each arguing
+    why that is exact); what a combined run does not show is replayed on the
+    result's own scenario."""
     if not any(r.status == FAILED for r in results):
         return results
     try:
