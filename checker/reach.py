@@ -73,6 +73,13 @@ def reach_intervals(spec: Spec, kernel: Kernel) -> list[tuple[int, int]]:
     return union(i for route in routes(spec, kernel) for i in route.intervals)
 
 
+def lowest_reached(intervals: list[tuple[int, int]], base: int, end: int) -> int | None:
+    """The lowest address of [base, end) inside one of the (sorted, disjoint) reach intervals, if any."""
+    if base >= end:
+        return None
+    return next((max(a, base) for a, b in intervals if a < end and base < b), None)
+
+
 def route_term(spec: Spec, kernel: Kernel, s: Session, route: Route, x: BitVec) -> Bool:
     """x is reached by `route`. A device untyped is written as its definition (below 2^paddr_bits,
     outside own RAM and GIC frames), which stays small however many gaps that leaves."""

@@ -45,7 +45,7 @@ from checker.lemmas import (
     union,
 )
 from checker.obligations import boot_order, ipi_mailbox, ipi_range, irq_route, mem_disjoint, mem_expose, sgi
-from checker.reach import reach_intervals
+from checker.reach import lowest_reached, reach_intervals
 from checker.regions import all_regions, page_span
 from checker.replay import machine_config
 from checker.spec import SEL4, SEL4_MK, SEL4_SMP, Channel, Cpu, Gic, Kernel, Platform, Profile, Region, Spec, spi_subject
@@ -691,3 +691,12 @@ def test_boot_behaviour_of_every_profile(profile, cores, loader):
     assert boot_order.may_disable(spec, r) == disables
     for order, seen in runs.items():
         assert boot_order.boot_initialises(spec, list(order)) == {name: resets for name, (resets, _) in seen.items()}, order
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(st.integers(0, 64), st.integers(1, 16)), max_size=6), st.integers(0, 80), st.integers(0, 16))
+def test_lowest_reached_is_the_least_address_of_the_region_in_a_reach_interval(spans, base, size):
+    """checker.reach.lowest_reached (the candidate counterexample of MEM-EXPOSE and IPI-MAILBOX) against brute force."""
+    intervals = union((a, a + n) for a, n in spans)
+    inside = [x for x in range(base, base + size) if any(a <= x < b for a, b in intervals)]
+    assert lowest_reached(intervals, base, base + size) == (min(inside) if inside else None)

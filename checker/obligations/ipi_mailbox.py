@@ -18,12 +18,12 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
-from checker.errors import first
+from checker.errors import InternalError
 from checker.lemmas import REACH_INTERVALS, meets, overlaps_any
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.obligations.sgi import sends
 from checker.query import Query, Sat
-from checker.reach import reach_intervals, reaches, routes
+from checker.reach import lowest_reached, reach_intervals, reaches, routes
 from checker.result import Place
 from checker.spec import Channel, Kernel, Spec
 from checker.words import at, hexaddr
@@ -110,9 +110,9 @@ def _query(spec: Spec, s: Session, problem: MailboxProblem, reach: Mapping[str, 
     box = problem.channel.mailbox
     if problem.case != "outsider" or box.mode_of(problem.kernel.name) is not None:
         return Query(violation, {}, REACH_INTERVALS, predicted=Sat.SAT)
-    union = reach[problem.kernel.name][0]
-    address = first((max(a, box.region.base) for a, b in union if meets(a, b, box.region.base, box.region.end)),
-                    f"reach interval of {problem.kernel.name} meeting {box.name}")
+    address = lowest_reached(reach[problem.kernel.name][0], box.region.base, box.region.end)
+    if address is None:
+        raise InternalError(f"no reach interval of {problem.kernel.name} meeting {box.name}")
     return Query(violation, {"x": s.addr(f"x_{problem.channel.name}")}, REACH_INTERVALS, predicted=Sat.SAT,
                  candidate={"x": address})
 

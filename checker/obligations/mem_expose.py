@@ -25,11 +25,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
-from checker.errors import WitnessMismatch, first
+from checker.errors import InternalError, WitnessMismatch, first
 from checker.lemmas import REACH_INTERVALS, meeting_pairs
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.query import Query, Sat
-from checker.reach import Route, reach_intervals, reaches, routes
+from checker.reach import Route, lowest_reached, reach_intervals, reaches, routes
 from checker.result import Place
 from checker.spec import Kernel, Region, Spec
 from checker.words import hexaddr, region_words
@@ -172,8 +172,10 @@ class MemExpose(Obligation[tuple[Kernel, list[Forbidden]], Exposure]):
 
 def _first_address(spec: Spec, kernel: Kernel, target: Forbidden) -> int:
     """The lowest address of `target` that the kernel reaches: the witness, whatever the solver's model."""
-    return first((max(a, target.region.base) for a, b in reach_intervals(spec, kernel) if a < target.region.end and target.region.base < b),
-                 f"reach interval of {kernel.name} meeting {target.region.name}")
+    address = lowest_reached(reach_intervals(spec, kernel), target.region.base, target.region.end)
+    if address is None:
+        raise InternalError(f"no reach interval of {kernel.name} meeting {target.region.name}")
+    return address
 
 
 def _violation(spec: Spec, s: Session, kernel: Kernel, reachable: list[Forbidden], x):
