@@ -74,7 +74,7 @@ class DeviceAst:
 
 @frozen
 class GicField:
-    """One line of a `gic` block: distributor, cpu_interface, redistributors or lines."""
+    """One line of a `gic` block: distributor, cpu_interface, redistributors, lines or group1."""
 
     field: str
     region: RegionAst | None  # distributor, cpu_interface
@@ -82,6 +82,7 @@ class GicField:
     stride: Number | None  # redistributors
     value: Number | None  # lines
     span: Span
+    name: Name | None = None  # group1
 
 
 @frozen

@@ -302,6 +302,10 @@ class _ToAst(Transformer):
         return self._gic_field("lines", meta, children, value=self._pick(children, ast.Number)[0])
 
     @v_args(meta=True)
+    def group1(self, meta, children) -> ast.GicField:
+        return self._gic_field("group1", meta, children, name=self._pick(children, ast.Name)[0])
+
+    @v_args(meta=True)
     def profile(self, meta, children) -> ast.ProfileAst:
         names = self._pick(children, ast.Name)
         return ast.ProfileAst(

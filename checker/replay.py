@@ -25,7 +25,8 @@ def _region(r: Region | None) -> model.Region | None:
 
 def _profile(p) -> model.Profile:
     return model.Profile(
-        p.name, p.dist_init, p.boot_mask, p.device_untypeds, p.sgi_signal, p.irq_route, p.smp, p.trigger_config
+        p.name, p.dist_init, p.boot_mask, p.device_untypeds, p.sgi_signal, p.irq_route, p.smp, p.trigger_config,
+        p.group1,
     )
 
 
@@ -68,6 +69,7 @@ def machine_config(spec: Spec) -> model.MachineConfig:
             _region(gic.redistributors),
             gic.redistributor_stride,
             gic.lines,
+            gic.group1 if gic.version == 3 else "firmware",
         ),
         paddr_bits=plat.paddr_bits,
         page=plat.page,
@@ -83,6 +85,7 @@ def machine_config(spec: Spec) -> model.MachineConfig:
         ),
         channels=channels,
         loader_gic_init=spec.loader_gic_init,
+        loader_group1=spec.loader_group1,
         max_irq=plat.max_irq,
     )
 

@@ -19,6 +19,7 @@ from checker.spec import (
     BUILTIN_PROFILES,
     MAX_INTID,
     PPI_BASE,
+    GROUP1_SOURCES,
     PROFILE_FLAGS,
     SPI_BASE,
     Access,
@@ -45,7 +46,7 @@ MAX_CHANNELS = 16384
 MAX_REGIONS = 65536
 DEFAULT_PADDR_BITS = 40
 DEFAULT_PAGE = 4096
-LOADER_ACTIONS = ("gic_init",)
+LOADER_ACTIONS = ("gic_init", "group1")
 
 _KIND_WORDS = {
     "platform": "a platform",
@@ -152,7 +153,7 @@ class Resolver:
         kernels = self._kernels(platform, profiles)
         shared = self._shared(kernels)
         channels = self._channels(kernels, shared)
-        loader_gic_init = self._loader()
+        loader_gic_init, loader_group1 = self._loader()
         boot_order = self._boot_order(kernels)
         waivers = self._waivers()
         if platform is None or any(d.is_error for d in self.diags):
@@ -164,6 +165,7 @@ class Resolver:
             channels=tuple(channels),
             profiles=tuple(profiles.values()),
             loader_gic_init=loader_gic_init,
+            loader_group1=loader_group1,
             boot_order=boot_order,
             waivers=tuple(waivers),
             path=self.root,
@@ -295,7 +297,8 @@ class Resolver:
             return None
         version = int(version_text[1])
         fields: dict[str, ast.GicField] = {}
-        own = {2: ("distributor", "cpu_interface", "lines"), 3: ("distributor", "redistributors", "lines")}[version]
+        own = {2: ("distributor", "cpu_interface", "lines"), 3: ("distributor", "redistributors", "lines", "group1")}[version]
+        optional = ("group1",)
         for f in block.fields:
             if f.field not in own:
                 self.diags.append(
@@ -306,7 +309,7 @@ class Resolver:
             else:
                 fields[f.field] = f
         for needed in own:
-            if needed not in fields:
+            if needed not in fields and needed not in optional:
                 self.diags.append(error("E304", f"the gic {version_text} block needs '{needed}'", block.span))
         lines = fields["lines"].value.value if "lines" in fields else 1020
         if "lines" in fields and not (32 <= lines <= 1024 and lines % 32 == 0):
@@ -320,6 +323,14 @@ class Resolver:
             lines=lines,
             span=block.span,
         )
+        if "group1" in fields:
+            source = fields["group1"].name
+            if source.text in GROUP1_SOURCES:
+                gic = evolve(gic, group1=source.text)
+            else:
+                self.diags.append(error(
+                    "E305", f"'{source.text}' is not who puts interrupts into Group 1; write "
+                    f"{', '.join(GROUP1_SOURCES[:-1])} or {GROUP1_SOURCES[-1]}{did_you_mean(source.text, GROUP1_SOURCES)}", source.span))
         if version == 2 and "cpu_interface" in fields:
             gic = evolve(gic, cpu_interface=_region("gic.cpu_interface", fields["cpu_interface"].region))
         if version == 3 and "redistributors" in fields:
@@ -517,16 +528,17 @@ class Resolver:
         )
 
     # ------------------------------------------------------------ loader, boot order, waivers
-    def _loader(self) -> bool:
+    def _loader(self) -> tuple[bool, bool]:
+        """(gic_init, group1): the loader's distributor reset, and its Group 1 / wake step."""
         loader = _once(self.diags, "the loader block", _items(self.files, ast.LoaderAst))
         if loader is None:
-            return False
+            return False, False
         for action in loader.actions:
             if action.text not in LOADER_ACTIONS:
                 self.diags.append(
                     error("E305", f"'{action.text}' is not a loader action; the loader knows {', '.join(LOADER_ACTIONS)}{did_you_mean(action.text, LOADER_ACTIONS)}", action.span)
                 )
-        return any(a.text == "gic_init" for a in loader.actions)
+        return any(a.text == "gic_init" for a in loader.actions), any(a.text == "group1" for a in loader.actions)
 
     def _boot_order(self, kernels: dict[str, Kernel]) -> tuple[Kernel, ...] | None:
         order = _once(self.diags, "the boot order", _items(self.files, ast.BootOrderAst))

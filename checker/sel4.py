@@ -14,6 +14,16 @@ Sources (seL4 16.0.0, src/arch/arm/machine/gic_v3.c and gic_v2.c):
   reach nothing, and its distributor reset targets CPU interface 0 (the model
   reads every target register as zero for it: `model/gicv2.py`).
 
+GICv3 interrupt groups (seL4 16.0.0 gic_v3.c; ARM IHI 0069): seL4 takes only
+Group 1 interrupts (ICC_IAR1_EL1, ICC_IGRPEN1_EL1) and sends SGIs with
+ICC_SGI1R_EL1, which the GIC does not forward to a core where that SGI is in
+Group 0. It relies on someone having put interrupts into Group 1 (and woken the
+redistributors): boot firmware (`group1 firmware`, TF-A), the loader (`loader
+{ group1 }`), or seL4 itself where its platform port does (`group1 sel4`:
+qemu-arm-virt since seL4 15.0, whose dist_init writes GICD_IGROUPR for every
+SPI and whose gicr_init writes its own core's GICR_IGROUPR0), in kernels whose
+profile says `group1 port`. Nobody ever moves an interrupt back to Group 0.
+
 A kernel *boots* when its boot core's redistributor is found: it makes its
 boot-time distributor writes. It *comes up* when every core it brings up is
 found as well: only then does it take interrupts, acquire SPIs, configure
@@ -22,6 +32,8 @@ has made its boot core's writes but never comes up.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from checker.memo import per_spec
 from checker.spec import Cpu, Kernel, Spec
@@ -55,18 +67,80 @@ def redistributor_found(spec: Spec, cpu: Cpu) -> bool:
     return spec.platform.gic.version != 3 or cpu.affinity in _findable(spec)
 
 
+def located_frame(spec: Spec, cpu: Cpu) -> int | None:
+    """GICv3: the number of the cpu's redistributor frame gicr_init settles on (the first whose
+    GICR_TYPER matches its affinity; frame n belongs to the n-th declared cpu), or None when it finds
+    none or settles on a GICv4 VLPI frame, whose registers are reserved."""
+    return _findable(spec).get(cpu.affinity)
+
+
 @per_spec
-def _findable(spec: Spec) -> frozenset[int]:
-    """The affinities gicr_init's scan finds, in the order it reads the frames, until it runs past them."""
-    found: set[int] = set()
+def _findable(spec: Spec) -> dict[int, int | None]:
+    """Affinity -> the frame gicr_init's scan settles on for it (see `located_frame`), for every
+    affinity the scan finds, in the order it reads the frames, until it runs past them."""
+    found: dict[int, int | None] = {}
     if spec.platform.gic.redistributors is None:
-        return frozenset()
+        return found
+    stride = spec.platform.gic.redistributor_stride
     for offset in range(0, GICR_WINDOW, GICR_SCAN_STEP):
         affinity = _typer_affinity(spec, offset)
         if affinity is None:
             break  # the scan reads past the frames: nothing further is found (the model stops there too)
-        found.add(affinity)
-    return frozenset(found)
+        index, rest = divmod(offset, stride)
+        found.setdefault(affinity, index if rest == 0 else None)
+    return found
+
+
+def group1_before_boot(spec: Spec) -> bool:
+    """Every interrupt is in Group 1 before any kernel runs: always on GICv2 (one group as seL4 uses
+    it), on GICv3 when firmware or the loader puts them there."""
+    gic = spec.platform.gic
+    return gic.version != 3 or gic.group1 == "firmware" or spec.loader_group1
+
+
+def sets_group1(spec: Spec, kernel: Kernel) -> bool:
+    """The kernel's own boot code puts interrupts into Group 1: its dist_init every SPI, its
+    gicr_init the SGIs and PPIs of each core it brings up (platform `group1 sel4`, profile `group1 port`)."""
+    gic = spec.platform.gic
+    return gic.version == 3 and gic.group1 == "sel4" and kernel.profile.group1 == "port"
+
+
+def takes_group1_sgis(spec: Spec, cpu: Cpu, kernels: Iterable[Kernel] | None = None) -> bool:
+    """The cpu's SGIs are in Group 1 once `kernels` (default: all) have booted: before any boot, or
+    because a kernel among them that sets Group 1 brought up a core whose gicr_init settled on the
+    cpu's own redistributor frame (two cpus with one affinity both settle on the first one)."""
+    if group1_before_boot(spec):
+        return True
+    frame = spec.platform.cpus.index(cpu)
+    return any(sets_group1(spec, k) and frame in _initialised_frames(spec, k)
+               for k in (spec.kernels if kernels is None else kernels))
+
+
+def _initialised_frames(spec: Spec, kernel: Kernel) -> list[int]:
+    """The redistributor frames the kernel's gicr_init runs on, core by core as it brings them up,
+    until a core halts: its redistributor is not found, or it is listed twice (see `_compute`)."""
+    if not boots(spec, kernel):
+        return []
+    frames: list[int] = []
+    seen: set[str] = set()
+    for c in brings_up(kernel):
+        if c.name in seen or not redistributor_found(spec, c):
+            break
+        seen.add(c.name)
+        frame = located_frame(spec, c)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def group1_owner(spec: Spec, sgi: bool = False) -> str:
+    """Why nobody put the interrupt into Group 1 here, in the user's terms (for messages)."""
+    gic = spec.platform.gic
+    if gic.group1 == "none":
+        return "nobody puts it there (the platform says `group1 none` and the loader has no `group1` step)"
+    where = "on the cores it brings up" if sgi else "in its distributor reset"
+    return ("nobody puts it there: the platform has no firmware that does (`group1 sel4`), the loader has no "
+            f"`group1` step, and only a kernel whose profile says `group1 port` does it itself, {where}")
 
 
 def boots(spec: Spec, kernel: Kernel) -> bool:

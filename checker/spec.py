@@ -94,6 +94,10 @@ class Gic:
     cpu_interface: Region | None = None
     redistributors: Region | None = None  # base, and stride x number of cpus
     redistributor_stride: int = 0x20000
+    # GICv3: who puts every interrupt into Non-secure Group 1 and wakes the redistributors before
+    # seL4 runs: "firmware" (TF-A), "sel4" (nobody; seL4's own port does, as on qemu-arm-virt since
+    # seL4 15.0), "none" (nobody). See GROUP1_SOURCES.
+    group1: str = "firmware"
     span: Span | None = None
 
     @property
@@ -138,12 +142,13 @@ class Profile:
     irq_route: bool = False
     smp: bool = False
     trigger_config: str = "runtime"  # runtime | loader
+    group1: str = "port"  # port | never: writes Group 1 where its platform's seL4 port does (GICv3)
     span: Span | None = None
 
 
 SEL4 = Profile("sel4")
 SEL4_SMP = Profile("sel4-smp", sgi_signal=False, irq_route=True, smp=True)
-SEL4_MK = Profile("sel4-mk", dist_init="first", boot_mask="own", irq_route=True)
+SEL4_MK = Profile("sel4-mk", dist_init="first", boot_mask="own", irq_route=True, group1="never")
 BUILTIN_PROFILES = {p.name: p for p in (SEL4, SEL4_SMP, SEL4_MK)}
 
 # Flag -> the values it takes, in the order the README lists them.
@@ -155,7 +160,11 @@ PROFILE_FLAGS: dict[str, tuple[str, ...]] = {
     "irq_route": ("yes", "no"),
     "smp": ("yes", "no"),
     "trigger_config": ("runtime", "loader"),
+    "group1": ("port", "never"),
 }
+
+# `gic v3 { group1 ... }`: who puts interrupts into Group 1 before seL4 runs, in README order.
+GROUP1_SOURCES = ("firmware", "sel4", "none")
 
 
 @frozen
@@ -253,6 +262,8 @@ class Spec:
     channels: tuple[Channel, ...] = ()
     profiles: tuple[Profile, ...] = ()  # user-defined ones, for reference
     loader_gic_init: bool = False
+    # `loader { group1 }`: the loader puts every interrupt into Group 1 and wakes every redistributor.
+    loader_group1: bool = False
     boot_order: tuple[Kernel, ...] | None = None
     waivers: tuple[Waiver, ...] = ()
     path: str = "<spec>"

@@ -76,6 +76,11 @@ class Gic:
     redistributors: Region | None = None
     redist_stride: int = 0x20000
     lines: int = 256
+    # GICv3: who puts every interrupt into Non-secure Group 1 and wakes the redistributors
+    # before seL4 runs. "firmware": boot firmware (TF-A) did, the state seL4 expects;
+    # "sel4": nobody before seL4, whose port for this platform does it itself (seL4 15.0 and
+    # later on qemu-arm-virt: CONFIG_PLAT_QEMU_ARM_VIRT); "none": nobody (the architectural reset).
+    group1: str = "firmware"
 
 
 @frozen
@@ -90,6 +95,9 @@ class Profile:
     irq_route: bool = False
     smp: bool = False
     trigger_config: str = "runtime"
+    # GICv3: "port" writes Group 1 where the seL4 port of the platform does (Gic.group1 "sel4");
+    # "never": never writes a group register (the au-ts multikernel fork at c99714a6).
+    group1: str = "port"
 
 
 @frozen
@@ -160,6 +168,8 @@ class MachineConfig:
     shared: tuple[SharedRegion, ...] = ()
     channels: tuple[Channel, ...] = ()
     loader_gic_init: bool = False
+    # The loader puts every interrupt into Non-secure Group 1 and wakes every redistributor (GICv3).
+    loader_group1: bool = False
     # seL4's maxIRQ for the platform port (None: the GIC's last line). The kernel
     # refuses IRQs above it and init_irqs masks 0..maxIRQ.
     max_irq: int | None = None
@@ -261,7 +271,7 @@ SEL4_SMP = Profile(
 )
 SEL4_MK = Profile(
     name="sel4-mk", dist_init="first", boot_mask="own", device_untypeds="all",
-    sgi_signal=True, irq_route=True, smp=False, trigger_config="runtime",
+    sgi_signal=True, irq_route=True, smp=False, trigger_config="runtime", group1="never",
 )
 BUILTIN_PROFILES = MappingProxyType({p.name: p for p in (SEL4, SEL4_SMP, SEL4_MK)})
 
@@ -287,6 +297,7 @@ def config_to_json(config: MachineConfig) -> dict[str, Any]:
             "redistributors": _region_json(gic.redistributors),
             "redist_stride": gic.redist_stride,
             "lines": gic.lines,
+            "group1": gic.group1,
         },
         "paddr_bits": config.paddr_bits,
         "page": config.page,
@@ -308,6 +319,7 @@ def config_to_json(config: MachineConfig) -> dict[str, Any]:
         "shared": [{"name": s.name, "region": _region_json(s.region), "access": [list(a) for a in s.access]} for s in config.shared],
         "channels": [attrs.asdict(c) for c in config.channels],
         "loader_gic_init": config.loader_gic_init,
+        "loader_group1": config.loader_group1,
         "max_irq": config.max_irq,
     }
 
@@ -325,6 +337,7 @@ def config_from_json(data: dict[str, Any]) -> MachineConfig:
                 _region_from(g.get("redistributors")),
                 int(g.get("redist_stride", 0x20000)),
                 int(g["lines"]),
+                str(g.get("group1", "firmware")),
             ),
             paddr_bits=int(data["paddr_bits"]),
             page=int(data["page"]),
@@ -351,6 +364,7 @@ def config_from_json(data: dict[str, Any]) -> MachineConfig:
             ),
             channels=tuple(Channel(**c) for c in data["channels"]),
             loader_gic_init=bool(data["loader_gic_init"]),
+            loader_group1=bool(data.get("loader_group1", False)),
             max_irq=None if data.get("max_irq") is None else int(data["max_irq"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -174,7 +174,8 @@ class GicBase:
     # ------------------------------------------------------------ state copies
     # Attributes fixed at construction (configuration, register frames and the
     # handler table, whose closures refer to this GIC): never part of a state copy.
-    STRUCTURE = frozenset({"config", "cores", "core_index", "frames", "handlers", "cpu_of", "implemented", "lines"})
+    STRUCTURE = frozenset({"config", "cores", "core_index", "frames", "handlers", "cpu_of", "implemented", "lines",
+                           "firmware"})
 
     def state(self) -> dict[str, object]:
         """A deep copy of every other attribute: the GIC's whole mutable state.

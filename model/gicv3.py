@@ -1,12 +1,30 @@
 """GICv3: distributor with affinity routing, per-core redistributors and the
 system-register CPU interface.
 
-Modelled after IHI0069. Affinity routing is always on (GICD_CTLR.ARE_NS is
-stored but legacy routing is not modelled, as in QEMU): the distributor's
-SGI/PPI words, ITARGETSR and SGIR are RAZ/WI. Every interrupt is treated as
-Non-secure Group 1: GICD_CTLR.EnableGrp1NS and ICC_IGRPEN1_EL1 gate
-delivery, GICR_WAKER.ProcessorSleep blocks it. An SGI carries no sender:
+Modelled after IHI0069. Affinity routing is always on: legacy operation is
+not implemented, so GICD_CTLR.ARE reads as one and ignores writes (RAO/WI, as
+IHI0069 allows for a GIC without legacy support, and as QEMU does), and the
+distributor's SGI/PPI words, ITARGETSR and SGIR are RAZ/WI. An SGI carries no sender:
 one pending bit per (core, SGI).
+
+Interrupt groups, as seen from the kernel's security state (Non-secure, or a
+GIC with a single security state, GICD_CTLR.DS = 1, as QEMU's virt machine
+without firmware): GICD_IGROUPR / GICR_IGROUPR0 bit 0 is Group 0, 1 is Group 1;
+GICD_IGRPMODR / GICR_IGRPMODR0 are RAZ/WI from there (IHI0069, GICD_IGRPMODR:
+"When GICD_CTLR.DS==1 ... RAZ/WI"; Non-secure accesses are RAZ/WI too).
+GICD_CTLR.EnableGrp0 / EnableGrp1 and ICC_IGRPEN0_EL1 / ICC_IGRPEN1_EL1 gate
+each group; a Group 0 interrupt is signalled as FIQ and acknowledged only
+through ICC_IAR0_EL1, a Group 1 one as IRQ through ICC_IAR1_EL1 (seL4 reads
+only ICC_IAR1_EL1 and runs with FIQs masked). The core's interface presents
+one highest-priority pending interrupt (HPPI) of its enabled groups: an IAR
+of the other group reads 1023. ICC_SGI1R_EL1 pends a Group 1 SGI only at
+targets where that SGI is in Group 1 (ICC_SGI0R_EL1: Group 0); elsewhere it
+is not forwarded.
+
+Reset: the architectural one (every interrupt Group 0, GICR_WAKER with
+ProcessorSleep and ChildrenAsleep set) unless `Gic.group1` is "firmware": then
+the state boot firmware (TF-A's GICv3 driver) leaves before any seL4 code
+runs, every interrupt in Group 1 and every redistributor awake.
 """
 
 from __future__ import annotations
@@ -30,6 +48,7 @@ DW = frozenset({4, 8})
 CTLR_ENABLE_G0 = 1 << 0
 CTLR_ENABLE_G1NS = 1 << 1
 CTLR_ARE_NS = 1 << 4
+CTLR_DS = 1 << 6
 IROUTER_IRM = 1 << 31
 IROUTER_MASK = 0xFF_8000_0000 | 0xFF_FFFF | IROUTER_IRM
 SGI_BASE = 0x10000
@@ -80,17 +99,23 @@ SYSREGS: dict[str, tuple[str, bool]] = {
     "ICC_SRE_EL1": ("rw", False),
     "ICC_CTLR_EL1": ("rw", False),
     "ICC_PMR_EL1": ("rw", False),
+    "ICC_BPR0_EL1": ("rw", False),
     "ICC_BPR1_EL1": ("rw", False),
+    "ICC_IGRPEN0_EL1": ("rw", False),
     "ICC_IGRPEN1_EL1": ("rw", False),
+    "ICC_IAR0_EL1": ("ro", True),
     "ICC_IAR1_EL1": ("ro", True),
+    "ICC_HPPIR0_EL1": ("ro", False),
     "ICC_HPPIR1_EL1": ("ro", False),
     "ICC_RPR_EL1": ("ro", False),
+    "ICC_EOIR0_EL1": ("wo", False),
     "ICC_EOIR1_EL1": ("wo", False),
     "ICC_DIR_EL1": ("wo", False),
+    "ICC_SGI0R_EL1": ("wo", False),
     "ICC_SGI1R_EL1": ("wo", False),
 }
 SYSREG_MASKS = {"ICC_SRE_EL1": 0x7, "ICC_CTLR_EL1": 0x2, "ICC_PMR_EL1": 0xFF,
-                "ICC_BPR1_EL1": 0x7, "ICC_IGRPEN1_EL1": 0x1}
+                "ICC_BPR0_EL1": 0x7, "ICC_BPR1_EL1": 0x7, "ICC_IGRPEN0_EL1": 0x1, "ICC_IGRPEN1_EL1": 0x1}
 WAKER_PROCESSOR_SLEEP = 1 << 1
 WAKER_CHILDREN_ASLEEP = 1 << 2
 
@@ -131,9 +156,15 @@ class GicV3(GicBase):
         # IROUTER resets to an UNKNOWN value: until written, an SPI reaches no core.
         self.route_written: set[int] = set()
         self.gicr_ctlr = [0] * len(cores)
+        # What boot firmware leaves (see the module docstring), else the architectural reset.
+        self.firmware = config.group1 == "firmware"
         # GICR_WAKER resets with ProcessorSleep set and ChildrenAsleep reading 1 (ARM IHI 0069,
         # GICR_WAKER): a redistributor forwards nothing until software wakes it.
-        self.waker = [WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP] * len(cores)
+        asleep = 0 if self.firmware else WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP
+        self.waker = [asleep] * len(cores)
+        if self.firmware:
+            for state in self.spis.values():
+                state.group = 1
         self.sysregs = [{name: 0 for name in SYSREG_MASKS} for _ in cores]
         for regs in self.sysregs:
             regs["ICC_SRE_EL1"] = 0x7
@@ -141,10 +172,13 @@ class GicV3(GicBase):
         self.handlers = self._handler_table()
 
     def _fresh_bank(self) -> list[IrqState]:
-        """A core's SGI/PPI states at reset: SGIs are edge-triggered."""
+        """A core's SGI/PPI states at reset: SGIs are edge-triggered; Group 1 after firmware."""
         bank = super()._fresh_bank()
         for sgi in range(16):
             bank[sgi].edge = True
+        if self.firmware:
+            for state in bank:
+                state.group = 1
         return bank
 
     @staticmethod
@@ -173,7 +207,7 @@ class GicV3(GicBase):
         bits = self._bits_read
         raz = (lambda b, i: 0, lambda b, i, v, m: None)
         return {
-            "GICD_CTLR": (lambda b, i: self.ctlr, self._w_ctlr),
+            "GICD_CTLR": (lambda b, i: self.ctlr | CTLR_ARE_NS | (0 if self.firmware else CTLR_DS), self._w_ctlr),
             "GICD_TYPER": (lambda b, i: self._typer(), None),
             "GICD_IIDR": (lambda b, i: 0x0300043B, None),
             "GICD_PIDR2": (lambda b, i: 0x3B, None),
@@ -221,13 +255,18 @@ class GicV3(GicBase):
         return (self.lines + 31) // 32 - 1
 
     def _w_ctlr(self, bank: int, index: int, value: int, mask: int) -> None:
+        # DS (bit 6) reads 1 without firmware (one security state, as QEMU's virt without
+        # EL3) and is not writable from the kernel's state; 0 in the firmware (TF-A) world.
         self.ctlr = value & mask & (CTLR_ENABLE_G0 | CTLR_ENABLE_G1NS | CTLR_ARE_NS)
 
     def _w_group(self, bank: int, index: int, value: int, mask: int) -> None:
         for bit in range(32):
             state = self.irq(bank, 32 * index + bit)
             if state is not None and mask >> bit & 1:
-                state.group = value >> bit & 1
+                group = value >> bit & 1
+                if state.group != group:
+                    self.changed.add(32 * index + bit)
+                    state.group = group
 
     def _setter(self, attr: str, to: bool):
         def write(bank: int, index: int, value: int, mask: int) -> None:
@@ -291,19 +330,19 @@ class GicV3(GicBase):
         return self._sysreg_value(ci, name)
 
     def _sysreg_value(self, ci: int, name: str) -> int:
-        if name == "ICC_IAR1_EL1":
-            return self._ack(ci)[0]
-        if name == "ICC_HPPIR1_EL1":
-            best = self.deliverable(self.cores[ci].name)
+        if name in ("ICC_IAR0_EL1", "ICC_IAR1_EL1"):
+            return self._ack_group(ci, 0 if name == "ICC_IAR0_EL1" else 1)[0]
+        if name in ("ICC_HPPIR0_EL1", "ICC_HPPIR1_EL1"):
+            best = self.deliverable(self.cores[ci].name, 0 if name == "ICC_HPPIR0_EL1" else 1)
             return SPURIOUS if best is None else best[0]
         if name == "ICC_RPR_EL1":
             return min(self._running_priority(ci), 0xFF)
         return self.sysregs[ci][name]
 
     def _sysreg_store(self, ci: int, name: str, value: int) -> None:
-        if name == "ICC_SGI1R_EL1":
-            self._send_sgi(ci, value)
-        elif name == "ICC_EOIR1_EL1":
+        if name in ("ICC_SGI0R_EL1", "ICC_SGI1R_EL1"):
+            self._send_sgi(ci, value, 0 if name == "ICC_SGI0R_EL1" else 1)
+        elif name in ("ICC_EOIR0_EL1", "ICC_EOIR1_EL1"):
             self._eoi(ci, value & 0xFFFFFF, deactivate=not self.sysregs[ci]["ICC_CTLR_EL1"] & 0x2)
         elif name == "ICC_DIR_EL1":
             self._deactivate(ci, value & 0xFFFFFF, None)
@@ -327,16 +366,25 @@ class GicV3(GicBase):
         else:
             self._clear_active(ci, intid, None)
 
-    def _send_sgi(self, ci: int, value: int) -> None:
+    def _send_sgi(self, ci: int, value: int, group: int = 1) -> None:
+        """ICC_SGI<group>R_EL1: pend the SGI at every named core where it is in that group;
+        at the others it is not forwarded (IHI0069, ICC_SGI1R_EL1 and ICC_SGI0R_EL1)."""
         fields = sgi1r_fields(value)
         sgi = fields["intid"]
+        register = f"ICC_SGI{group}R_EL1"
         reached = self._sgi_destinations(ci, fields)
         for target in reached:
             state = self.private[target][sgi]
+            if state.group != group:
+                name = self.cores[target].name
+                self.events.append(SgiLost(sgi, register, value, (
+                    f"SGI {sgi} is in Group {state.group} at {name} (GICR_IGROUPR0 bit {sgi} = {state.group}): "
+                    f"{register} forwards only Group {group} SGIs")))
+                continue
             self.events.append(SgiPended(sgi, self.cores[target].name, None, merged=state.pending))
             state.pending = True
         if not reached:
-            self.events.append(SgiLost(sgi, "ICC_SGI1R_EL1", value, self._lost_reason(fields)))
+            self.events.append(SgiLost(sgi, register, value, self._lost_reason(fields)))
 
     def _sgi_destinations(self, ci: int, fields: dict[str, int]) -> list[int]:
         if fields["irm"]:
@@ -373,6 +421,55 @@ class GicV3(GicBase):
 
     def _dist_enabled(self) -> bool:
         return bool(self.ctlr & CTLR_ENABLE_G1NS)
+
+    def _group_enabled(self, ci: int, group: int) -> bool:
+        """Both the distributor (GICD_CTLR.EnableGrp0 / EnableGrp1) and the core (ICC_IGRPEN<group>_EL1)
+        forward this group."""
+        dist = CTLR_ENABLE_G1NS if group else CTLR_ENABLE_G0
+        return bool(self.ctlr & dist) and bool(self.sysregs[ci][f"ICC_IGRPEN{group}_EL1"] & 1)
+
+    def group_of(self, ci: int, intid: int) -> int:
+        """The group (0 or 1) of intid as seen from core index ci."""
+        state = self.irq(ci, intid)
+        return 0 if state is None else state.group
+
+    def deliverable(self, core: str, group: int = 1) -> tuple[int, int | None] | None:
+        """(INTID, None) that ICC_IAR<group>_EL1 on core would return now, or None.
+
+        The core's interface presents one highest-priority pending interrupt of
+        the groups it and the distributor forward (lowest priority value, then
+        lowest INTID); it is returned only through its own group's IAR, and only
+        when its priority is above the priority mask and the running priority.
+        A sleeping redistributor (GICR_WAKER.ProcessorSleep) forwards nothing."""
+        ci = self.core_index[core]
+        if self.waker[ci] & WAKER_PROCESSOR_SLEEP:
+            return None
+        forwarded = [c for c in self._candidates(ci) if self._group_enabled(ci, self.group_of(ci, c[1]))]
+        if not forwarded:
+            return None
+        prio, intid, _ = min(forwarded, key=lambda c: (c[0], c[1]))
+        if self.group_of(ci, intid) != group or prio >= min(self._pmr(ci), self._running_priority(ci)):
+            return None
+        return intid, None
+
+    def signals(self, core: str) -> tuple[bool, bool]:
+        """(IRQ, FIQ): whether the GIC asserts each line to the core now (ISR_EL1.I and .F)."""
+        return self.deliverable(core, 1) is not None, self.deliverable(core, 0) is not None
+
+    def _ack(self, ci: int) -> tuple[int, int | None]:
+        return self._ack_group(ci, 1)
+
+    def _ack_group(self, ci: int, group: int) -> tuple[int, int | None]:
+        """ICC_IAR<group>_EL1 side effects: pending -> active for the winner; (intid, source)."""
+        winner = self.deliverable(self.cores[ci].name, group)
+        if winner is None:
+            return SPURIOUS, None
+        intid, source = winner
+        self._activate(ci, intid, source)
+        state = self.irq(ci, intid)
+        assert state is not None
+        self.active_stack[ci].append((state.priority, intid, source))
+        return intid, source
 
     def _pmr(self, ci: int) -> int:
         return self.sysregs[ci]["ICC_PMR_EL1"]

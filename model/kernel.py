@@ -45,6 +45,7 @@ class KernelInstance:
         self.gic = gic
         self.port = Port(gic, config.name, sink)
         self.driver = make_driver(self.port, gic, machine.cores)
+        self.driver.group1 = self.profile.group1 == "port" and gic.config.group1 == "sel4"
         self.sink = sink
         self.max_irq = gic.lines - 1 if machine.max_irq is None else machine.max_irq  # seL4's maxIRQ
         self.booted = False

@@ -21,7 +21,7 @@ from model.memory import MemoryMap, Owned
 from model.monitors import MONITORS, MonitorState, construction_violations, forget_taken_sgis
 from model.scenario import (Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger, Deliver,
                             Mmio, RaiseSpi, SendChannel, SendSgi, SmpIpi, Step, TriggerRead, TriggerWrite)
-from model.sel4_gic import Port, make_driver
+from model.sel4_gic import Port, V3Driver, make_driver
 from model.trace import ErrorEvent, Event, MemAccess, Note, RegAccess, Run, SpiRaised, Violation
 
 __all__ = ["Machine", "make_gic", "run_scenario", "validate"]
@@ -109,7 +109,7 @@ class Machine:
     # ------------------------------------------------------------ setup
     def _setup(self) -> None:
         self.violations += construction_violations(self)
-        if self.config.loader_gic_init:
+        if self.config.loader_gic_init or self.config.loader_group1:
             self._load()
         self._commit(-1)
         # The monitors' first runs look at every configured trigger and every
@@ -161,6 +161,11 @@ class Machine:
         driver = make_driver(port, self.gic, self.config.cores)
         core = self.config.cores[0].name
         port.activity = "loader"
+        if self.config.loader_group1 and isinstance(driver, V3Driver):
+            driver.loader_group1(core)
+        if not self.config.loader_gic_init:
+            port.activity = ""
+            return
         driver.dist_init(core, upstream=False)
         words: dict[int, list[tuple[int, bool, str]]] = {}
         for kernel in self.config.kernels:

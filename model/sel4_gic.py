@@ -120,6 +120,9 @@ class Driver:
         self.port = port
         self.gic = gic
         self.cores = cores
+        # GICv3: this build puts interrupts into Group 1 itself (seL4 15.0 and later built for
+        # qemu-arm-virt, CONFIG_PLAT_QEMU_ARM_VIRT: dist_init's GICD_IGROUPR, gicr_init's GICR_IGROUPR0).
+        self.group1 = False
 
     def dist(self, offset: int) -> int:
         """Absolute distributor address."""
@@ -284,6 +287,8 @@ class V3Driver(Driver):
             w(core, self.gicr(core, 0x10400 + i), 0xA0A0A0A0)
         w(core, self.gicr(core, 0x10180), 0xFFFF0000)
         w(core, self.gicr(core, 0x10100), 0x0000FFFF)
+        if self.group1:
+            w(core, self.gicr(core, 0x10080), ALL)
         w(core, self.gicr(core, 0x10C04), 0)
         self.port.read(core, self.gicr(core, 0x0))  # wait for RWP
         self._cpu_iface_init(core)
@@ -341,11 +346,33 @@ class V3Driver(Driver):
         for i in range(32, nr_lines, 32):
             w(core, self.dist(0x180 + 4 * (i // 32)), ALL)
             w(core, self.dist(0x280 + 4 * (i // 32)), ALL)
+        if self.group1:
+            for i in range(32, nr_lines, 32):
+                w(core, self.dist(0x080 + 4 * (i // 32)), ALL)
         w(core, self.dist(0x0), CTLR_ENABLE_G0 | CTLR_ARE_NS | CTLR_ENABLE_G1NS)
         self.port.read(core, self.dist(0x0))  # wait for RWP
         affinity = irouter_value(self.cores[core].mpidr)
         for i in range(32, nr_lines):
             w(core, self.dist(0x6000 + 8 * i), affinity, width=8)
+
+    def loader_group1(self, core: str) -> None:
+        """The loader's `group1` step, made from `core`: every SPI into Group 1 (GICD_IGROUPR), then
+        for every redistributor frame: wake it (GICR_WAKER.ProcessorSleep := 0) and put its SGIs and
+        PPIs into Group 1 (GICR_IGROUPR0), as boot firmware does (TF-A's gicv3_distif_init,
+        gicv3_rdistif_on and gicv3_rdistif_init)."""
+        w = self.port.write
+        nr_lines = self.nirqs(core)
+        for i in range(32, nr_lines, 32):
+            w(core, self.dist(0x080 + 4 * (i // 32)), ALL)
+        redist = self.gic.config.redistributors
+        if redist is None:
+            return
+        for frame in range(redist.size // self.gic.config.redist_stride):
+            base = redist.base + frame * self.gic.config.redist_stride
+            if not self.gic.owns(base):
+                break
+            w(core, base + 0x14, 0)
+            w(core, base + 0x10080, ALL)
 
     def set_enabled(self, core: str, intid: int, enable: bool) -> None:
         """SGIs and PPIs in this core's redistributor, SPIs in the distributor."""

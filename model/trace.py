@@ -115,7 +115,8 @@ class SgiPended:
 
 @frozen
 class SgiLost:
-    """An SGI write that reached no core at all."""
+    """An SGI write that reached no core at all, or a core where it is not forwarded (GICv3: the SGI is
+    in the other interrupt group there)."""
 
     sgi: int
     register: str

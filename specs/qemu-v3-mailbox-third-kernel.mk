@@ -10,6 +10,10 @@
 
 include "platforms/qemu-virt-gicv3.mk"
 
+// QEMU has no firmware to put interrupts into Group 1 and the sel4-mk fork does not do it
+// itself (platforms/qemu-virt-gicv3.mk: `group1 sel4`), so the loader does what TF-A does on a board.
+loader { group1 }
+
 profile mk extends sel4-mk {
     device_untypeds declared
 }

@@ -18,7 +18,9 @@ profile mk-smp extends sel4-smp {
     device_untypeds declared
 }
 
-loader { gic_init }
+// QEMU has no firmware to put interrupts into Group 1 and the sel4-mk fork does not do it
+// itself (platforms/qemu-virt-gicv3.mk: `group1 sel4`), so the loader does what TF-A does on a board.
+loader { gic_init group1 }
 
 kernel k0 {
     profile mk-smp

@@ -38,7 +38,7 @@ from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation
 from checker.obligations.sgi import core_tables, enumerate_cores, reaches
 from checker.query import Query
 from checker.result import Place
-from checker.sel4 import comes_up, has_cpu_interface
+from checker.sel4 import comes_up, group1_before_boot, has_cpu_interface, takes_group1_sgis
 from checker.spec import Kernel, Spec
 from checker.words import at, hexaddr
 
@@ -107,17 +107,26 @@ def ipi_writes(spec: Spec, kernel: Kernel, logical: int, irq: int = RESCHEDULE_S
     return IpiWrites("ICC_SGI1R_EL1", tuple(v for v in sgi1r[: last_aff1 + 1] if v))
 
 
-def _reached_by(s: Session, spec: Spec, cores, writes: IpiWrites) -> Bool:
+def _reached_by(s: Session, spec: Spec, cores, writes: IpiWrites, kernel: Kernel) -> Bool:
+    """A write reaches core `cores.k`, where (GICv3) the SGI is in Group 1 once the kernel has booted."""
     if writes.lost:
         return s.false()
-    return s.any_of(reaches(s, spec, cores, s.num(v, 64), s.true()) for v in writes.values)
+    return s.and_(_group1(s, spec, cores, kernel), s.any_of(reaches(s, spec, cores, s.num(v, 64), s.true()) for v in writes.values))
+
+
+def _group1(s: Session, spec: Spec, cores, kernel: Kernel) -> Bool:
+    """Core `cores.k` takes Group 1 SGIs once the kernel alone has booted (checker/sel4.py)."""
+    if group1_before_boot(spec):
+        return s.true()
+    table = s.lookup(cores.k, [int(takes_group1_sgis(spec, c, (kernel,))) for c in spec.platform.cpus], 1)
+    return table == s.num(1, 1)
 
 
 def _misses(s: Session, spec: Spec, kernel: Kernel, logical: int) -> Bool:
     """Some core is reached although it is not the target, or the target is not reached."""
     cores = s.once(core_tables, spec)
     target = spec.platform.cpus.index(kernel.cores[logical])
-    reached = _reached_by(s, spec, cores, ipi_writes(spec, kernel, logical))
+    reached = _reached_by(s, spec, cores, ipi_writes(spec, kernel, logical), kernel)
     is_target = cores.k == s.num(target, 16)
     return s.and_(cores.in_range, s.ite(is_target, s.not_(reached), reached))
 
@@ -144,7 +153,7 @@ class IpiSmp(Obligation[Kernel, LostIpi]):
         missing = []
         for i, core in enumerate(kernel.cores):
             writes = ipi_writes(spec, kernel, i)
-            reached = enumerate_cores(session, cores, _reached_by(session, spec, cores, writes), f"IPI-SMP {kernel.name} to {core.name}")
+            reached = enumerate_cores(session, cores, _reached_by(session, spec, cores, writes, kernel), f"IPI-SMP {kernel.name} to {core.name}")
             if reached != [core.name]:
                 missing.append((i, writes, tuple(reached)))
         if not missing:

@@ -1,4 +1,4 @@
-"""IRQ-ROUTE: for every boot order, every owned SPI ends enabled and routed only to its owner.
+"""IRQ-ROUTE: for every boot order, every owned SPI ends enabled, in Group 1 (GICv3) and routed only to its owner.
 
 Instances: every SPI some kernel owns. Schedule: each kernel's root task
 acquires its SPIs right after its kernel boots. That is the worst case for
@@ -8,7 +8,10 @@ later boots do. Per SPI the final state is decided by the last write of each
 kind: the SPI is enabled iff an owner's acquisition comes after every boot
 that disables it, and routed to owner o iff the last routing write (the
 loader's reset first, a kernel's reset at its boot, a routing acquisition)
-targets a core of o. See `_violation` for the encoding over the symbolic
+targets a core of o. On GICv3 it must also end in Group 1 (seL4 takes only
+Group 1 interrupts): it does when firmware or the loader put it there, or when
+a kernel that sets Group 1 (checker/sel4.py, `sets_group1`) resets the
+distributor in that order. See `_violation` for the encoding over the symbolic
 boot orders of `boot_order.py`; it is linear in the number of kernels for
 each owner's routing write.
 
@@ -39,7 +42,7 @@ from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation
 from checker.obligations.boot_order import BootOrder, boot_initialises, extend, may_disable, representatives
 from checker.query import Query
 from checker.result import Place
-from checker.sel4 import boots, comes_up, has_cpu_interface
+from checker.sel4 import boots, comes_up, group1_before_boot, group1_owner, has_cpu_interface, sets_group1
 from checker.spec import Cpu, Kernel, Spec, describe_intid, spi_subject
 from checker.words import at, hexaddr
 
@@ -51,13 +54,15 @@ ENTRY = Entry(
     "every owned SPI ends up at its owner",
     "For every boot order considered, once all kernels have booted and acquired their interrupts, "
     "every owned SPI is enabled and routed only to a core of its owner (GICv2 ITARGETSR byte, GICv3 "
-    "IROUTER with IRM=0).",
+    "IROUTER with IRM=0), and on GICv3 it is in Group 1, the only group seL4 takes.",
     "the boot order and the SPI's final routing",
     (
         "Upstream seL4 routes every SPI to the booting core and masks all of them: use a "
         "multikernel profile (`sel4-mk`: dist_init first, boot_mask own, irq_route yes).",
         "A kernel that cannot route (`irq_route no`) keeps SPIs only if the distributor reset "
         "routed them to it: fix the boot order with `boot order` or initialise once in the loader.",
+        "GICv3 without firmware that puts interrupts into Group 1 (QEMU): add `loader { group1 }`, "
+        "or use kernels that do it themselves (`group1 port` on a `group1 sel4` platform).",
     ),
     family="gic",
 )
@@ -166,9 +171,21 @@ def final_route(spec: Spec, intid: int, boot: Sequence[str]) -> tuple[bool, int 
     return enabled and spec.platform.usable(intid), value, writer
 
 
+def ends_group1(spec: Spec, boot: Sequence[str]) -> bool:
+    """After this boot order every SPI is in Group 1: before any boot, or a kernel that sets Group 1
+    reset the distributor (its dist_init writes GICD_IGROUPR)."""
+    if group1_before_boot(spec):
+        return True
+    initialised = boot_initialises(spec, list(boot))
+    return any(initialised[name] and sets_group1(spec, spec.kernel(name)) for name in boot)
+
+
 def misrouted(spec: Spec, spi: "OwnedSpi", boot: Sequence[str]) -> bool:
-    """After this boot order the SPI is disabled, or not routed only to a core of each owner (or an owner never came up)."""
+    """After this boot order the SPI is disabled, in Group 0, or not routed only to a core of each owner
+    (or an owner never came up)."""
     if not all(comes_up(spec, o) for o in spi.owners):
+        return True
+    if not ends_group1(spec, boot):
         return True
     enabled, value, _ = final_route(spec, spi.intid, boot)
     return not enabled or any(value not in good_routes(spec, o) for o in spi.owners)
@@ -286,6 +303,10 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
         k, named = order.kernel_var(f"disabler_{n}")
         disablers.append(s.and_(named, order.disables_of(k), k != order.idx(o), order.before_index(order.idx(o), k)))
     disabled = s.or_(s.fact(not implemented), s.all_of(disablers))
+    # Group 0 at the end: nobody put SPIs into Group 1 before the boots, and no kernel that sets
+    # Group 1 resets the distributor in this order.
+    group0 = s.fact(False) if group1_before_boot(spec) else s.all_of(
+        [s.not_(order.initialises(k)) for k in order.kernels if sets_group1(spec, k) and order.may_initialise(k)])
     acquisitions = [
         _Write("acquire", o, acquire_route_value(spec, o, intid)) for o in owners if acquire_route_value(spec, o, intid) is not None
     ]
@@ -304,13 +325,13 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
             ]
             overridden.append(s.or_(s.not_(_happens(order, w)), s.any_of(later_bad)))
         misrouted.append(s.all_of(overridden))
-    return s.any_of([disabled, s.any_of(misrouted)])
+    return s.any_of([disabled, group0, s.any_of(misrouted)])
 
 
 def relevant_class(spec: Spec, spi: OwnedSpi, k: Kernel) -> tuple:
     """What a kernel that does not own the SPI can do to it at boot: all IRQ-ROUTE tells such kernels apart by."""
     reset = reset_route_value(spec, k.cores[0]) if k.cores else None
-    return (k.profile.dist_init, k.profile.boot_mask, boots(spec, k), comes_up(spec, k),
+    return (k.profile.dist_init, k.profile.boot_mask, boots(spec, k), comes_up(spec, k), sets_group1(spec, k),
             tuple(reset in good_routes(spec, o) for o in spi.owners))
 
 
@@ -401,10 +422,14 @@ class IrqRoute(Obligation[OwnedSpi, Misrouted]):
             state = f"it is not implemented (lines {spec.platform.gic.lines}), so it can never be enabled"
         elif not spec.platform.usable(intid):
             state = f"seL4 refuses it (above maxIRQ {spec.platform.irq_limit}), so it is never enabled"
+        elif not ends_group1(spec, w.boot):
+            state = (f"it stays in Group 0 (GICD_IGROUPR), which the GIC signals as FIQ, and seL4 takes only Group 1 "
+                     f"interrupts (ICC_IAR1_EL1); {group1_owner(spec)}")
         else:
             state = f"it ends {'enabled' if enabled else 'disabled'}, routed by {writer} to {_describe_route(spec, value)}"
         message = f"boot order {' -> '.join(w.boot)}: {describe_intid(intid)} of {owner_names}{at(span)}: {state}"
-        cex = {"intid": intid, "spi": intid - 32, "boot_order": list(w.boot), "owners": [o.name for o in owners], "enabled": enabled, "route": value}
+        cex = {"intid": intid, "spi": intid - 32, "boot_order": list(w.boot), "owners": [o.name for o in owners], "enabled": enabled, "route": value,
+               "group": 1 if ends_group1(spec, w.boot) else 0}
         places = tuple(Place(f"{o.name} owns it", _span(o, intid)) for o in owners)
         return Failure(spi_subject(intid), message, span, cex, places)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from checker.lemmas import EQUAL_KEYS
 from checker.query import Query
-from checker.sel4 import comes_up, has_cpu_interface
+from checker.sel4 import comes_up, has_cpu_interface, takes_group1_sgis
 from checker.spec import Channel, Spec, default_target
 
 if TYPE_CHECKING:
@@ -128,15 +128,17 @@ def connected_sender(spec: Spec, c: Channel) -> bool:
     return not c.sender.cores or has_cpu_interface(spec, c.sender.cores[0])
 
 
-def target_class(spec: Spec, c: Channel) -> tuple[int, str | None, bool]:
-    """What decides where a channel's SGI goes: its raw target, its receiving core and whether the
-    sender's core is connected to the GIC (lemma: grouping by equal keys).
+def target_class(spec: Spec, c: Channel) -> tuple[int, str | None, bool, bool]:
+    """What decides where a channel's SGI goes: its raw target, its receiving core, whether the
+    sender's core is connected to the GIC and whether the receiving core takes Group 1 SGIs once
+    every kernel has booted (lemma: grouping by equal keys).
 
     Which cores a write reaches depends only on the raw target, not on the
     SGI number, which sits in bits the GIC does not match on.
     """
     receiver = c.receiving_core
-    return channel_target(spec, c), receiver.name if receiver is not None else None, connected_sender(spec, c)
+    accepts = receiver is not None and takes_group1_sgis(spec, receiver)
+    return channel_target(spec, c), receiver.name if receiver is not None else None, connected_sender(spec, c), accepts
 
 
 class TargetQueries:
@@ -145,18 +147,19 @@ class TargetQueries:
     def __init__(self, s: Session, spec: Spec) -> None:
         cores = s.once(core_tables, spec)
         k = cores.k
-        self.by_class: dict[tuple[int, str | None], Query] = {}
+        self.by_class: dict[tuple[int, str | None, bool, bool], Query] = {}
         for c in spec.channels:
             key = target_class(spec, c)
             if key in self.by_class:
                 continue
-            target, receiver, connected = key
+            target, receiver, connected, accepts = key
             write = SgiWrite(s, spec, cores, c.sgi, target)
             index = cores.names.index(receiver) if receiver is not None else -1
             is_receiver = k == s.num(index & 0xFFFF, 16)
             reached = write.reaches() if connected else s.false()
             wrong = s.and_(cores.in_range, s.ite(is_receiver, s.not_(reached), reached))
-            violation = s.any_of([s.fact(receiver is None), wrong])
+            # GICv3: ICC_SGI1R_EL1 does not forward the SGI to a receiver where it is in Group 0.
+            violation = s.any_of([s.fact(receiver is None or not accepts), wrong])
             self.by_class[key] = Query(violation, {"value": write.value, "valid": write.valid}, EQUAL_KEYS)
 
     def of(self, spec: Spec, c: Channel) -> Query:
@@ -194,7 +197,8 @@ def arrivals(spec: Spec, s: Session) -> list[tuple[int, str]]:
     """(channel index, core) for every core each channel's SGI arrives at, when it can be sent at all.
 
     A channel whose target query is unsat arrives exactly at its receiving
-    core (that is what the query proves); the others are enumerated.
+    core (that is what the query proves); the others are enumerated, and
+    keep the cores that take Group 1 SGIs once every kernel has booted.
     Undecided if the solver gives up on any of them.
     """
     queries = s.once(target_queries, spec)
@@ -205,11 +209,12 @@ def arrivals(spec: Spec, s: Session) -> list[tuple[int, str]]:
     ]
     answers = s.solve_each([queries.of(spec, c) for _, c in sendable], labels=[f"IPI-TARGET {c.name}" for _, c in sendable])
     out: list[tuple[int, str]] = []
+    cpus = {cpu.name: cpu for cpu in spec.platform.cpus}
     for (n, c), answer in zip(sendable, answers):
         if answer.holds():
             out.append((n, c.receiving_core.name))
             continue
         _, hit = reached_cores(spec, s, c)
-        out += [(n, core) for core in hit]
+        out += [(n, core) for core in hit if takes_group1_sgis(spec, cpus[core])]
     return out
 

@@ -3,14 +3,14 @@ kernel's own cores, and only its owner takes it.
 
 Violation kinds (after every step):
 
-* ``spi-misrouted`` (route_monitor): an SPI its owner acquired is disabled
-  or routed elsewhere (reported once per SPI, kernel, enable bit and
-  routing value), or the kernel refused to hand the owner its SPI at all
+* ``spi-misrouted`` (route_monitor): an SPI its owner acquired is disabled,
+  in Group 0 (GICv3: seL4 takes only Group 1 interrupts) or routed elsewhere
+  (reported once per SPI, kernel, enable bit, group and routing value), or the kernel refused to hand the owner its SPI at all
   (an AcquireIrq step refused). Details: ``intid``, ``owner`` (the kernel
   that acquired it), ``enabled``, ``register`` (GICD_ITARGETSR byte or
   GICD_IROUTER; None for a refusal), ``value`` (its value; None for a
   refusal), ``targets`` (the cores it reaches), ``expected`` (the owner's
-  cores).
+  cores), ``group`` (GICv3: its interrupt group; 1 on GICv2).
 * ``spi-delivered-to-wrong-kernel`` (delivery_monitor): a kernel took an
   SPI that another kernel owns. Details: ``intid``, ``owner``, ``kernel``
   (who took it), ``core``.
@@ -42,7 +42,8 @@ def _routing(machine, intid: int, owner) -> tuple[str, int, bool]:
     route = gic.route_of(intid)
     good = _good_routes(machine.config, owner)
     written = intid in gic.route_written  # the reset value is UNKNOWN
-    return f"GICD_IROUTER[{intid}]", route, written and not route & IROUTER_IRM and route in good
+    group1 = gic.group_of(0, intid) == 1
+    return f"GICD_IROUTER[{intid}]", route, written and group1 and not route & IROUTER_IRM and route in good
 
 
 def _good_routes(config, owner) -> frozenset[int]:
@@ -90,7 +91,7 @@ def route_monitor(machine, index, step, events, live) -> list[Violation]:
         found.append(Violation(
             "spi-misrouted", index, f"INTID {step.intid} of {step.kernel}: the kernel refused it ({reason})",
             {"intid": step.intid, "owner": step.kernel, "enabled": False, "register": None, "value": None,
-             "targets": (), "expected": machine.config.kernel(step.kernel).cores}))
+             "targets": (), "expected": machine.config.kernel(step.kernel).cores, "group": None}))
     state = machine.monitor
     log = machine.acquisitions
     pairs: set[tuple[str, int]] = set()
@@ -112,14 +113,23 @@ def route_monitor(machine, index, step, events, live) -> list[Violation]:
         enabled = machine.gic.spi_enabled(intid)
         if enabled and routed_ok:
             continue
-        if state.once(("spi-misrouted", intid, name, enabled, value)):
+        group = _group(machine, intid)
+        if state.once(("spi-misrouted", intid, name, enabled, group, value)):
             found.append(_misrouted(machine, index, name, intid, register, value, enabled))
     return found
 
 
+def _group(machine, intid: int) -> int:
+    gic = machine.gic
+    return gic.group_of(0, intid) if isinstance(gic, GicV3) else 1
+
+
 def _misrouted(machine, index, owner, intid, register, value, enabled) -> Violation:
     targets = machine.gic.spi_targets(intid)
+    group = _group(machine, intid)
     problem = [] if enabled else ["disabled"]
+    if not group:
+        problem.append("in Group 0 (GICD_IGROUPR: signalled as FIQ, never read through ICC_IAR1_EL1)")
     expected = machine.config.kernel(owner).cores
     if not set(targets) <= set(expected) or not targets or value & IROUTER_IRM and machine.gic.version == 3:
         problem.append(f"{register}={value:#x} routes it to {', '.join(targets) or 'no core'}")
@@ -127,7 +137,7 @@ def _misrouted(machine, index, owner, intid, register, value, enabled) -> Violat
         "spi-misrouted", index,
         f"INTID {intid} (SPI {intid - 32}) of {owner}: {'; '.join(problem)}",
         {"intid": intid, "owner": owner, "enabled": enabled, "register": register, "value": value,
-         "targets": targets, "expected": expected})
+         "targets": targets, "expected": expected, "group": group})
 
 
 def delivery_monitor(machine, index, step, events, live) -> list[Violation]:

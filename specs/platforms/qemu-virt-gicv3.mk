@@ -28,6 +28,10 @@ platform qemu-virt-gicv3 {
         distributor at 0x0800_0000 size 64K
         redistributors at 0x080A_0000 stride 128K
         lines 288
+        // No firmware: every interrupt resets to Group 0 and every redistributor asleep. seL4's
+        // qemu-arm-virt port (15.0 and later) puts interrupts into Group 1 itself, in kernels
+        // whose profile says `group1 port`; the sel4-mk fork does not (docs/sel4-facts.md).
+        group1 sel4
     }
 
     device uart     at 0x0900_0000 size 4K    irq spi 1 level

@@ -90,7 +90,9 @@ def platforms(draw, min_cpus: int = 1) -> Platform:
         stride = 0x40000 if rare(draw, 8) else 0x20000
         gic = Gic(3, Region("gic.distributor", GICD, 0x10000), lines=lines,
                   redistributors=Region("gic.redistributors", GICD + 0x10_0000, stride * ncpus),
-                  redistributor_stride=stride)
+                  redistributor_stride=stride,
+                  # Who puts interrupts into Group 1: mostly firmware, as on every board with TF-A.
+                  group1=draw(st.sampled_from(["firmware"] * 3 + ["sel4", "none"])))
     memory = (BANK0, BANK1) if draw(st.booleans()) else (BANK0,)
     reserved = (HOLE,) if draw(st.booleans()) else ()
     if rare(draw, 8):
@@ -154,8 +156,9 @@ def profiles(draw, clean: bool = False) -> Profile:
     untypeds = draw(st.sampled_from(["all", "declared"]))
     sgi_signal, irq_route, smp = draw(st.booleans()), draw(st.booleans()), draw(st.booleans())
     trigger = draw(st.sampled_from(["runtime", "loader"]))
-    name = f"x-{dist_init}-{boot_mask}-{untypeds}-{'sgi' if sgi_signal else 'nosgi'}-{'route' if irq_route else 'noroute'}-{'smp' if smp else 'up'}-{trigger}"
-    return Profile(name, dist_init, boot_mask, untypeds, sgi_signal, irq_route, smp, trigger)
+    group1 = draw(st.sampled_from(["port", "never"]))
+    name = f"x-{dist_init}-{boot_mask}-{untypeds}-{'sgi' if sgi_signal else 'nosgi'}-{'route' if irq_route else 'noroute'}-{'smp' if smp else 'up'}-{trigger}-{group1}"
+    return Profile(name, dist_init, boot_mask, untypeds, sgi_signal, irq_route, smp, trigger, group1)
 
 
 # ---------------------------------------------------------------- kernels
@@ -258,6 +261,7 @@ def systems(draw) -> Spec:
         tuple(channels),
         profiles=tuple(dict.fromkeys(k.profile for k in kernels if k.profile.name not in ("sel4", "sel4-smp", "sel4-mk"))),
         loader_gic_init=clean or draw(st.booleans()),
+        loader_group1=clean or draw(st.booleans()),
     )
     if rare(draw, 4):
         spec = evolve(spec, boot_order=tuple(draw(st.permutations(spec.kernels))))
@@ -358,7 +362,8 @@ def render(spec: Spec) -> str:
         frames += f"  cpu_interface at {_n(g.cpu_interface.base)} size {_n(g.cpu_interface.size)}"
     else:
         frames += f"  redistributors at {_n(g.redistributors.base)} stride {_n(g.redistributor_stride)}"
-    out.append(f"  gic v{g.version} {{ {frames}  lines {g.lines} }}")
+    group1 = f"  group1 {g.group1}" if g.version == 3 else ""
+    out.append(f"  gic v{g.version} {{ {frames}  lines {g.lines}{group1} }}")
     for d in p.devices:
         irq = ", ".join(f"spi {i.intid - 32}" + (f" {i.trigger}" if i.trigger else "") for i in d.irqs)
         out.append(f"  device {d.name} at {_n(d.region.base)} size {_n(d.region.size)}" + (f" irq {irq}" if irq else ""))
@@ -366,7 +371,7 @@ def render(spec: Spec) -> str:
     for prof in spec.profiles:
         out.append(f"profile {prof.name} {{ dist_init {prof.dist_init} boot_mask {prof.boot_mask} device_untypeds "
                    f"{prof.device_untypeds} sgi_signal {'yes' if prof.sgi_signal else 'no'} irq_route "
-                   f"{'yes' if prof.irq_route else 'no'} smp {'yes' if prof.smp else 'no'} trigger_config {prof.trigger_config} }}")
+                   f"{'yes' if prof.irq_route else 'no'} smp {'yes' if prof.smp else 'no'} trigger_config {prof.trigger_config} group1 {prof.group1} }}")
     for k in spec.kernels:
         parts = [f"profile {k.profile.name}", "cores " + ", ".join(c.name for c in k.cores)]
         parts += [f"ram at {_n(r.base)} size {_n(r.size)}" for r in k.ram]
@@ -385,8 +390,9 @@ def render(spec: Spec) -> str:
         if c.mailbox is not None:
             parts.append(f"mailbox {c.mailbox.name}" + (f" tag {c.tag}" if c.tag is not None else ""))
         out.append(f"channel {c.name} {{ " + "; ".join(parts) + " }")
-    if spec.loader_gic_init:
-        out.append("loader { gic_init }")
+    actions = (["gic_init"] if spec.loader_gic_init else []) + (["group1"] if spec.loader_group1 else [])
+    if actions:
+        out.append(f"loader {{ {' '.join(actions)} }}")
     if spec.boot_order:
         out.append("boot order " + ", ".join(k.name for k in spec.boot_order))
     return "\n".join(out)

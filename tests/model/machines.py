@@ -34,12 +34,12 @@ def two_kernels(profile: Profile, *, k1_profile: Profile | None = None) -> tuple
 
 def machine_config(version: int, profile: Profile = SEL4, *, loader: bool = False, a55: bool = False,
                    channels: tuple[Channel, ...] = (), k1_profile: Profile | None = None,
-                   lines: int = 128) -> MachineConfig:
+                   lines: int = 128, group1: str = "firmware") -> MachineConfig:
     if version == 2:
         gic = Gic(2, GICD2, GICC2, None, lines=lines)
         cores = v2_cores()
     else:
-        gic = Gic(3, GICD3, None, GICR3, lines=lines)
+        gic = Gic(3, GICD3, None, GICR3, lines=lines, group1=group1)
         cores = v3_cores(a55)
     return MachineConfig(
         cores=cores, gic=gic, paddr_bits=40, page=0x1000,

@@ -39,7 +39,7 @@ def full_route_monitor(machine, index, step, events, live) -> list[Violation]:
         found.append(Violation(
             "spi-misrouted", index, f"INTID {step.intid} of {step.kernel}: the kernel refused it ({reason})",
             {"intid": step.intid, "owner": step.kernel, "enabled": False, "register": None, "value": None,
-             "targets": (), "expected": machine.config.kernel(step.kernel).cores}))
+             "targets": (), "expected": machine.config.kernel(step.kernel).cores, "group": None}))
     for kernel in machine.kernels.values():
         owner = machine.config.kernel(kernel.name)
         for intid in kernel.acquired():
@@ -49,7 +49,7 @@ def full_route_monitor(machine, index, step, events, live) -> list[Violation]:
             enabled = machine.gic.spi_enabled(intid)
             if enabled and routed_ok:
                 continue
-            if machine.monitor.once(("spi-misrouted", intid, kernel.name, enabled, value)):
+            if machine.monitor.once(("spi-misrouted", intid, kernel.name, enabled, irq_route._group(machine, intid), value)):
                 found.append(irq_route._misrouted(machine, index, kernel.name, intid, register, value, enabled))
     return found
 

@@ -58,7 +58,7 @@ def test_gicv3_cpu_interface_init_sets_eoimode_drop_and_sre():
 
 
 def test_gicv3_redistributors_reset_asleep_and_a_boot_wakes_its_own():
-    machine = Machine(machine_config(3, SEL4))
+    machine = Machine(machine_config(3, SEL4, group1="sel4"))
     assert machine.gic.waker == [0x6] * len(machine.gic.cores)  # ProcessorSleep | ChildrenAsleep
     run = machine.run((Boot("k0"),))
     assert machine.gic.waker[0] == 0 and machine.gic.waker[1] == 0x6
@@ -68,7 +68,7 @@ def test_gicv3_redistributors_reset_asleep_and_a_boot_wakes_its_own():
 
 
 def test_a_redistributor_that_never_wakes_halts_the_kernel():
-    machine = Machine(machine_config(3, SEL4))
+    machine = Machine(machine_config(3, SEL4, group1="sel4"))
     reader, _ = machine.gic.handlers["GICR_WAKER"]
     machine.gic.handlers["GICR_WAKER"] = (reader, lambda bank, index, value, mask: None)
     machine.run((Boot("k0"),))
@@ -77,7 +77,7 @@ def test_a_redistributor_that_never_wakes_halts_the_kernel():
 
 def test_an_asleep_redistributor_holds_its_cores_interrupts():
     """An SPI routed to a core whose kernel never booted (its redistributor asleep) is not taken."""
-    machine = Machine(machine_config(3, SEL4))
+    machine = Machine(machine_config(3, SEL4, group1="sel4"))
     machine.run((Boot("k0"), AcquireIrq("k0", 33)))
     gic = machine.gic
     gic.write("c0", gic.dist_address(0x6000 + 8 * 33), 8, irouter_value(gic.cores[1].mpidr))  # SPI 33 to c1

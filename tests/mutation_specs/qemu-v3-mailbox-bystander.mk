@@ -12,7 +12,7 @@ profile mk extends sel4-mk {
     device_untypeds declared
 }
 
-loader { gic_init }
+loader { gic_init group1 }  // group1: on QEMU GICv3 nobody else puts interrupts into Group 1
 
 kernel k0 {
     profile mk

@@ -20,7 +20,7 @@ include "platforms/{platform}.mk"
 profile mk extends sel4-mk {{ device_untypeds declared }}
 profile mk-smp extends sel4-smp {{ dist_init first boot_mask own device_untypeds declared }}
 profile nosig extends mk {{ sgi_signal no }}
-loader {{ gic_init }}
+loader {{ gic_init group1 }}  // group1: on QEMU GICv3 nobody else puts interrupts into Group 1
 kernel k0 {{ profile mk cores a0 ram at 0x4000_0000 size 256M devices uart }}
 kernel k1 {{ profile {profile} cores {cores} ram at 0x5000_0000 size 1G devices virtio0 }}
 channel to_k1 {{ from k0 to k1 sgi 5 }}

@@ -18,7 +18,7 @@ SPEC = """
 include "platforms/{platform}.mk"
 profile mk extends sel4-mk {{ device_untypeds declared }}
 profile mk-smp extends sel4-smp {{ dist_init first boot_mask own device_untypeds declared }}
-loader {{ gic_init }}
+loader {{ gic_init group1 }}  // group1: on QEMU GICv3 nobody else puts interrupts into Group 1
 kernel k0 {{ profile mk cores {c}0 ram at 0x4000_0000 size 256M }}
 kernel k1 {{ profile mk cores {c}1 ram at 0x5000_0000 size 256M }}
 kernel k2 {{ profile {p2} cores {c}2 ram at 0x6000_0000 size 256M }}
