@@ -413,7 +413,10 @@ class GicBase:
 
     def _ack(self, ci: int) -> tuple[int, int | None]:
         """IAR side effects: pending -> active for the winner; (intid, source)."""
-        winner = self.deliverable(self.cores[ci].name)
+        return self._take(ci, self.deliverable(self.cores[ci].name))
+
+    def _take(self, ci: int, winner: tuple[int, int | None] | None) -> tuple[int, int | None]:
+        """Acknowledge `winner` (what `deliverable` returned) on core ci: (intid, source), or spurious."""
         if winner is None:
             return SPURIOUS, None
         intid, source = winner

@@ -456,20 +456,9 @@ class GicV3(GicBase):
         """(IRQ, FIQ): whether the GIC asserts each line to the core now (ISR_EL1.I and .F)."""
         return self.deliverable(core, 1) is not None, self.deliverable(core, 0) is not None
 
-    def _ack(self, ci: int) -> tuple[int, int | None]:
-        return self._ack_group(ci, 1)
-
     def _ack_group(self, ci: int, group: int) -> tuple[int, int | None]:
         """ICC_IAR<group>_EL1 side effects: pending -> active for the winner; (intid, source)."""
-        winner = self.deliverable(self.cores[ci].name, group)
-        if winner is None:
-            return SPURIOUS, None
-        intid, source = winner
-        self._activate(ci, intid, source)
-        state = self.irq(ci, intid)
-        assert state is not None
-        self.active_stack[ci].append((state.priority, intid, source))
-        return intid, source
+        return self._take(ci, self.deliverable(self.cores[ci].name, group))
 
     def _pmr(self, ci: int) -> int:
         return self.sysregs[ci]["ICC_PMR_EL1"]
