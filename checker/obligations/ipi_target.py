@@ -76,7 +76,7 @@ class IpiTarget(Obligation[Channel, Misdelivered]):
         ends = (c.receiver, c.sender)  # what the replay boots (`sends`)
         reached = tuple(core for core in hit if takes_group1_sgis(spec, cpus[core], ends))
         receiver = c.receiving_core
-        accepts = receiver is not None and takes_group1_sgis(spec, receiver)
+        accepts = receiver is not None and takes_group1_sgis(spec, receiver, ends)
         return [Misdelivered(c, channel_target(spec, c), write.register, value, reached, connected_sender(spec, c),
                              tuple(hit), accepts)]
 

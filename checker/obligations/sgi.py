@@ -131,13 +131,14 @@ def connected_sender(spec: Spec, c: Channel) -> bool:
 def target_class(spec: Spec, c: Channel) -> tuple[int, str | None, bool, bool]:
     """What decides where a channel's SGI goes: its raw target, its receiving core, whether the
     sender's core is connected to the GIC and whether the receiving core takes Group 1 SGIs once
-    every kernel has booted (lemma: grouping by equal keys).
+    the channel's two ends have booted, when the sender can first send (lemma: grouping by equal keys).
+    A third kernel that would put the core's SGIs into Group 1 may boot later than that.
 
     Which cores a write reaches depends only on the raw target, not on the
     SGI number, which sits in bits the GIC does not match on.
     """
     receiver = c.receiving_core
-    accepts = receiver is not None and takes_group1_sgis(spec, receiver)
+    accepts = receiver is not None and takes_group1_sgis(spec, receiver, (c.receiver, c.sender))
     return channel_target(spec, c), receiver.name if receiver is not None else None, connected_sender(spec, c), accepts
 
 
@@ -198,7 +199,7 @@ def arrivals(spec: Spec, s: Session) -> list[tuple[int, str]]:
 
     A channel whose target query is unsat arrives exactly at its receiving
     core (that is what the query proves); the others are enumerated, and
-    keep the cores that take Group 1 SGIs once every kernel has booted.
+    keep the cores that take Group 1 SGIs once the channel's two ends have booted.
     Undecided if the solver gives up on any of them.
     """
     queries = s.once(target_queries, spec)
@@ -215,6 +216,6 @@ def arrivals(spec: Spec, s: Session) -> list[tuple[int, str]]:
             out.append((n, c.receiving_core.name))
             continue
         _, hit = reached_cores(spec, s, c)
-        out += [(n, core) for core in hit if takes_group1_sgis(spec, cpus[core])]
+        out += [(n, core) for core in hit if takes_group1_sgis(spec, cpus[core], (c.receiver, c.sender))]
     return out
 

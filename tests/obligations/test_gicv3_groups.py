@@ -97,3 +97,14 @@ def test_spis_end_in_group1_only_in_the_orders_where_a_port_kernel_resets_the_di
     assert all(r.counterexample["boot_order"][0] == "k0" for r in routes)
     port_first = spec("group1 sel4", p0="mk", p1="mk-port", extra="boot order k1, k0")
     assert {r.status for r in check(port_first, "IRQ-ROUTE")} == {PROVED}
+
+
+def test_a_third_kernel_that_may_boot_later_does_not_count():
+    """k2 (`group1 port`) shares the receiving core a1 (a CPU-EXCL failure), so its boot would put a1's
+    SGIs into Group 1; but k0 can send as soon as k0 and k1 are up, before k2 boots. Found by the
+    differential tests: counting k2 proved a channel the model shows dropped."""
+    text = spec("group1 sel4", p0="mk", p1="mk") + "kernel k2 { profile mk-port cores a1 ram at 0x6000_0000 size 256M }\n"
+    loaded = load(text)
+    (target,) = check(text, "IPI-TARGET")
+    assert target.status == FAILED and "stays in Group 0" in target.message
+    assert violation(loaded, target) is not None
