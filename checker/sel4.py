@@ -111,9 +111,22 @@ def takes_group1_sgis(spec: Spec, cpu: Cpu, kernels: Iterable[Kernel] | None = N
     cpu's own redistributor frame (two cpus with one affinity both settle on the first one)."""
     if group1_before_boot(spec):
         return True
-    frame = spec.platform.cpus.index(cpu)
-    return any(sets_group1(spec, k) and frame in _initialised_frames(spec, k)
-               for k in (spec.kernels if kernels is None else kernels))
+    cpu_index, frames = _group1_tables(spec)
+    frame = cpu_index[id(cpu)] if id(cpu) in cpu_index else spec.platform.cpus.index(cpu)
+    for k in spec.kernels if kernels is None else kernels:
+        if sets_group1(spec, k):
+            done = frames[id(k)] if id(k) in frames else frozenset(_initialised_frames(spec, k))
+            if frame in done:
+                return True
+    return False
+
+
+@per_spec
+def _group1_tables(spec: Spec) -> tuple[dict[int, int], dict[int, frozenset[int]]]:
+    """Per spec, by object identity: each cpu's index, and the frames each kernel that sets Group 1 initialises."""
+    cpu_index = {id(c): n for n, c in enumerate(spec.platform.cpus)}
+    frames = {id(k): frozenset(_initialised_frames(spec, k)) for k in spec.kernels if sets_group1(spec, k)}
+    return cpu_index, frames
 
 
 def _initialised_frames(spec: Spec, kernel: Kernel) -> list[int]:

@@ -416,12 +416,6 @@ class GicV3(GicBase):
     def _participating(self, ci: int) -> bool:
         return bool(self.sysregs[ci]["ICC_IGRPEN1_EL1"] & 1)
 
-    def _cpu_enabled(self, ci: int) -> bool:
-        return self._participating(ci) and not self.waker[ci] & WAKER_PROCESSOR_SLEEP
-
-    def _dist_enabled(self) -> bool:
-        return bool(self.ctlr & CTLR_ENABLE_G1NS)
-
     def _group_enabled(self, ci: int, group: int) -> bool:
         """Both the distributor (GICD_CTLR.EnableGrp0 / EnableGrp1) and the core (ICC_IGRPEN<group>_EL1)
         forward this group."""
