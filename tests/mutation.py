@@ -859,6 +859,23 @@ def drop_loader_gic_init(spec: Spec) -> Iterator[Candidate]:
         yield Candidate("loader", evolve(spec, loader_gic_init=False), frozenset({"system"}))
 
 
+@operator("drop-loader-group1", "IRQ-ROUTE", {"IPI-TARGET", "IPI-UNIQUE", "IPI-MAILBOX", "IPI-SMP"})
+def drop_loader_group1(spec: Spec) -> Iterator[Candidate]:
+    """Remove the loader's `group1` step on a GICv3 platform whose firmware does not set Group 1 (QEMU)."""
+    gic = spec.platform.gic
+    if spec.loader_group1 and gic.version == 3 and gic.group1 != "firmware" and any(k.owned_spis for k in spec.kernels):
+        yield Candidate("loader", evolve(spec, loader_group1=False))
+
+
+@operator("platform-without-firmware", "IRQ-ROUTE", {"IPI-TARGET", "IPI-UNIQUE", "IPI-MAILBOX", "IPI-SMP"})
+def platform_without_firmware(spec: Spec) -> Iterator[Candidate]:
+    """A GICv3 board booted without firmware that puts interrupts into Group 1 (`group1 none`), no loader step."""
+    gic = spec.platform.gic
+    if gic.version == 3 and gic.group1 == "firmware" and not spec.loader_group1 and any(k.owned_spis for k in spec.kernels):
+        platform = evolve(spec.platform, gic=evolve(gic, group1="none"))
+        yield Candidate("platform", evolve(spec, platform=platform))
+
+
 @operator("dist-init-never", "GIC-INIT", {"IRQ-ROUTE"})
 def dist_init_never(spec: Spec) -> Iterator[Candidate]:
     """Without a loader gic_init, make a kernel that may boot first `dist_init never`."""
