@@ -137,7 +137,7 @@ def _route_value(spec, cpu):
 
 def _acquire_value(spec, kernel, intid):
     """What the owner's IRQ acquisition writes to the route (None: it does not route)."""
-    if not kernel.profile.irq_route:
+    if kernel.profile.irq_route != "yes":
         return None
     core = kernel.route_core(intid)
     if core is None:
@@ -145,6 +145,33 @@ def _acquire_value(spec, kernel, intid):
     if spec.platform.gic.version == 2 and kernel.profile.smp:
         return kernel.cores.index(core)  # upstream SMP GICv2 writes the logical core index
     return _route_value(spec, core)
+
+
+def _node0(spec, k) -> bool:
+    cpus = spec.platform.cpus
+    return bool(k.cores) and bool(cpus) and k.cores[0].name == cpus[0].name
+
+
+def _masks(spec, k, intid: int | None) -> bool:
+    """k's init_irqs masks the SPI (None: every SPI); the fork's `boot_mask primary` masks all on
+    node 0 and INTID 32 on every kernel."""
+    mask = k.profile.boot_mask
+    return mask == "all" or (mask == "primary" and (_node0(spec, k) or intid == 32))
+
+
+def _primary_value(spec, router, intid):
+    """The route node 0's SetIrqTargetCore writes for another kernel's SPI (None: none)."""
+    if router.profile.irq_route != "primary" or not _node0(spec, router):
+        return None
+    cpus = [c.name for c in spec.platform.cpus]
+    value = None
+    for other in spec.kernels:
+        if other is router or not other.cores or intid not in {i.intid for i in other.owned_spis}:
+            continue
+        target = cpus.index(other.route_core(intid).name)
+        if target < 8:
+            value = target if spec.platform.gic.version == 2 else _route_value(spec, spec.platform.cpus[target])
+    return value
 
 
 def _orders(spec):
@@ -164,6 +191,16 @@ def _initialises(spec, order) -> list[bool]:
     return out
 
 
+def _halts(spec, order) -> list[bool]:
+    """The fork's `dist_init check`: the kernel halts when nothing enabled the distributor before it."""
+    done = spec.loader_gic_init
+    out = []
+    for k, i in zip(order, _initialises(spec, order)):
+        out.append(k.profile.dist_init == "check" and not done)
+        done = done or i
+    return out
+
+
 def gic_init_orders(spec, progress: Progress) -> dict:
     orders, total = _orders(spec)
     loader = spec.loader_gic_init
@@ -174,10 +211,10 @@ def gic_init_orders(spec, progress: Progress) -> dict:
         seen_init = loader
         problem = None
         for pos, (k, i) in enumerate(zip(order, init)):
-            if pos > 0 and (i or k.profile.boot_mask == "all"):
+            if pos > 0 and (i or _masks(spec, k, None)):
                 problem = "clobber"
                 break
-            if k.profile.dist_init == "never" and not seen_init:
+            if k.profile.dist_init in ("never", "check") and not seen_init:
                 problem = "uninitialised"
                 break
             seen_init = seen_init or i
@@ -216,20 +253,34 @@ def irq_route_orders(spec, progress: Progress) -> dict:
         if any(i and not k.cores for k, i in zip(order, init)):
             done_orders += 1
             continue
+        halts = _halts(spec, order)
         for intid in list(pending):
             mine = {o.name for o in owners[intid]}
             enabled, value = False, loader_value
-            for k, i in zip(order, init):
+            came_up = set()
+            for k, i, h in zip(order, init, halts):
                 if i:
                     value = _route_value(spec, k.cores[0])
-                if i or k.profile.boot_mask == "all":
+                if i or _masks(spec, k, intid):
                     enabled = False
+                if h:
+                    continue
+                came_up.add(k.name)
                 if k.name in mine:
                     enabled = True
                     v = acquire[(k.name, intid)]
                     if v is not None:
                         value = v
-            ok = enabled and intid < spec.platform.gic.lines and all(value in g for g in good[intid])
+                v = _primary_value(spec, k, intid)
+                if v is not None:
+                    value = v
+            gic = spec.platform.gic
+            # GICv3: seL4 takes Group 1 only; firmware, the loader, or a resetting kernel whose
+            # port writes GICD_IGROUPR (platform `group1 sel4`, profile `group1 port`) puts it there.
+            group1 = (gic.version != 3 or gic.group1 == "firmware" or spec.loader_group1
+                      or any(i and gic.group1 == "sel4" and k.profile.group1 == "port" for k, i in zip(order, init)))
+            ok = (enabled and group1 and mine <= came_up and intid < spec.platform.gic.lines
+                  and all(value in g for g in good[intid]))
             if not ok:
                 pending.discard(intid)
                 violations[intid] = [k.name for k in order]

@@ -26,6 +26,7 @@ from attrs import frozen
 RAM_BASE = 0x4000_0000
 SLICE = 16 << 20
 DEVICE_BASE = 0x1000_0000
+FIRST_SPI = 33  # INTID of the first SPI handed out
 
 
 # Profile mixes: what the kernels run and who initialises the GIC. `loader` is a clean
@@ -33,12 +34,17 @@ DEVICE_BASE = 0x1000_0000
 # easy case for the boot-order obligations); the others are what users also write.
 MIXES = {
     "loader": "sel4-mk kernels, loader gic_init, trigger modes set by the loader",
-    "mk-noloader": "sel4-mk kernels, no loader: the first kernel to boot initialises the distributor; no trigger modes",
+    "mk-noloader": "kernels that initialise the distributor if nobody did (user-defined: dist_init first), no loader; no trigger modes",
     "upstream": "upstream sel4 everywhere: every boot resets the distributor (the mk-noloader system with other kernels)",
     "one-upstream": "one upstream sel4 kernel among sel4-mk ones, loader gic_init",
     "smp": "sel4-smp kernels of two cores each, loader gic_init",
-    "runtime-triggers": "sel4-mk kernels configuring triggers at run time, SPIs of neighbours sharing ICFGR words",
+    "runtime-triggers": "sel4-mk kernels configuring triggers at run time, SPIs of neighbours sharing ICFGR words, loader gic_init",
+    "fork-unpinned": "the loader mix without its boot order: node 0 may boot last and mask every SPI",
 }
+
+# Mixes whose spec pins `boot order k0, k1, ...`: on sel4-mk node 0 (k0, on c0) masks every
+# SPI at boot, so a clean multikernel system boots it first.
+PINNED = ("loader", "runtime-triggers")
 
 
 @frozen
@@ -83,7 +89,9 @@ def generate(size: Size) -> str:
     if size.gic == 2 and ncpus > 8:
         raise ValueError("a GICv2 has at most 8 CPU interfaces")
     slices, n_shared, n_devices = _plan(size)
-    lines = 32 * ((32 + size.spis + 31) // 32)
+    # SPIs start at SPI 1: on sel4-mk every kernel's boot masks SPI 0 (INTID 32), so an owner of
+    # SPI 0 that is not last to boot loses it (IRQ-ROUTE); a clean system leaves it unused.
+    lines = 32 * ((FIRST_SPI + size.spis + 31) // 32)
     if lines > 1024:
         raise ValueError("at most 992 SPIs fit a GIC")
     shared_base = RAM_BASE + k * slices * SLICE  # shared regions and mailboxes follow the kernels' RAM
@@ -98,7 +106,7 @@ def generate(size: Size) -> str:
     else:
         out += ["    gic v3 {", "        distributor at 0x0800_0000 size 64K", "        redistributors at 0x0810_0000 stride 128K"]
     out += [f"        lines {lines}", "    }"]
-    device_spi = {d: 32 + d for d in range(min(n_devices, size.spis))}
+    device_spi = {d: FIRST_SPI + d for d in range(min(n_devices, size.spis))}
     # Without a loader and without run-time trigger configuration (mk-noloader, upstream) the
     # SPIs carry no trigger: those mixes measure the boot-order obligations and nothing else.
     level, edge = ("", "") if size.mix in ("mk-noloader", "upstream") else (" level", " edge")
@@ -107,12 +115,18 @@ def generate(size: Size) -> str:
         out.append(f"    device dev{d} at {DEVICE_BASE + d * 0x1000:#x} size 4K{irq}")
     out += [f"    max_irq {lines - 1}", "}", ""]
     trigger = "runtime" if size.mix in ("mk-noloader", "runtime-triggers", "upstream") else "loader"
-    out.append(f"profile mk extends sel4-mk {{ device_untypeds declared trigger_config {trigger} }}")
+    if size.mix == "mk-noloader":
+        # No released kernel initialises the distributor only when nobody did: a user-defined
+        # build that does (the real fork, sel4-mk, halts without a loader that initialises it).
+        out.append(f"profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes "
+                   f"device_untypeds declared trigger_config {trigger} }}")
+    else:
+        out.append(f"profile mk extends sel4-mk {{ device_untypeds declared trigger_config {trigger} }}")
     out.append("profile smp extends sel4-smp { device_untypeds declared trigger_config loader }")
-    if size.mix not in ("mk-noloader", "upstream", "runtime-triggers"):
+    if size.mix not in ("mk-noloader", "upstream"):
         out.append("loader { gic_init }")
     out.append("")
-    extra_spis = list(range(32 + len(device_spi), 32 + size.spis))
+    extra_spis = list(range(FIRST_SPI + len(device_spi), FIRST_SPI + size.spis))
     for n in range(k):
         profile = {"upstream": "sel4", "smp": "smp"}.get(size.mix, "mk")
         if size.mix == "one-upstream" and n == k // 2:
@@ -133,6 +147,8 @@ def generate(size: Size) -> str:
         out.append("}")
     out.append("")
     out += _shared_and_channels(size, n_shared, shared_base)
+    if size.mix in PINNED:
+        out.append("boot order " + ", ".join(f"k{n}" for n in range(k)))
     return "\n".join(_seed_violations(out, size)) + "\n"
 
 

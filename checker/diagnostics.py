@@ -50,6 +50,7 @@ CODES: Mapping[str, str] = {
     "E310": "invalid route",
     "E311": "invalid boot order",
     "E312": "invalid channel",
+    "E313": "boot depends on the boot order",
     # warnings
     "W001": "waiver matches no failure",
     "W002": "seL4's maxIRQ of the platform is not given",

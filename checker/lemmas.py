@@ -199,10 +199,12 @@ CAPABILITY_TABLE = Lemma(
 
 BOOT_BEHAVIOUR = Lemma(
     "boot behaviour by profile",
-    "a kernel whose profile can never reset the distributor (dist_init never, or first after a "
-    "loader gic_init) or mask foreign SPIs at boot is left out of the terms for such writes, and a "
-    "kernel without a core, or whose boot core seL4 cannot find a redistributor for, never boots "
-    "(checker/sel4.py); which kernels may do what is read from the profiles",
+    "a kernel whose profile can never reset the distributor (dist_init never or check, or first "
+    "after a loader gic_init) or mask foreign SPIs at boot (boot_mask own, primary off node 0 but "
+    "for SPI 0) is left out of the terms for such writes, and a kernel without a core, or whose "
+    "boot core seL4 cannot find a redistributor for, never boots; a dist_init check kernel with "
+    "nothing enabling the distributor before it halts before its masks (checker/sel4.py); which "
+    "kernels may do what is read from the profiles",
 )
 
 SMP_IPI_WRITES = Lemma(
@@ -216,7 +218,7 @@ SMP_IPI_WRITES = Lemma(
 
 INTERCHANGEABLE = Lemma(
     "interchangeable kernels",
-    "without a pinned boot order, kernels that behave alike at boot (same dist_init and boot_mask, "
+    "without a pinned boot order, kernels that behave alike at boot (same dist_init and boot masks, "
     "both boot or not, both come up or not, and for one SPI the same relation of their reset's "
     "target to its owners) can swap places in any boot order; every violation of GIC-INIT or "
     "IRQ-ROUTE is shown by at most two kernels of a class, and appending the others keeps it one, "

@@ -14,6 +14,7 @@ from attrs import evolve
 from checker import ast
 from checker.diagnostics import Diagnostic, Note, did_you_mean, error, warning
 from checker.catalogue import OBLIGATION_IDS
+from checker.sel4 import order_dependent, resets_distributor
 from checker.span import Span
 from checker.spec import (
     BUILTIN_PROFILES,
@@ -158,7 +159,7 @@ class Resolver:
         waivers = self._waivers()
         if platform is None or any(d.is_error for d in self.diags):
             return None
-        return Spec(
+        spec = Spec(
             platform=platform,
             kernels=tuple(kernels.values()),
             shared=tuple(shared.values()),
@@ -170,6 +171,16 @@ class Resolver:
             waivers=tuple(waivers),
             path=self.root,
         )
+        for k in order_dependent(spec):
+            names = [j.name for j in spec.kernels if j is not k and resets_distributor(spec, j)]
+            enablers = f"{', '.join(names)} {'enables' if len(names) == 1 else 'enable'}"
+            self.diags.append(error(
+                "E313",
+                f"whether kernel '{k.name}' boots depends on the boot order: its profile '{k.profile.name}' has "
+                f"`dist_init check`, which halts unless the distributor is already enabled, and only {enablers} "
+                "it; add `loader { gic_init }` or pin a `boot order`",
+                k.span))
+        return None if any(d.is_error for d in self.diags) else spec
 
     def _within_limits(self) -> bool:
         """Refuse specs beyond what pcheck is built and measured for, before any work on them."""

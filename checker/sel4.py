@@ -29,6 +29,17 @@ boot-time distributor writes. It *comes up* when every core it brings up is
 found as well: only then does it take interrupts, acquire SPIs, configure
 triggers and send or receive SGIs. An smp kernel whose secondary core halts
 has made its boot core's writes but never comes up.
+
+The multikernel fork (au-ts/seL4 c99714a6, `dist_init check`): dist_init only
+checks GICD_CTLR (GICv2 bit 0; GICv3 ARE_NS and EnableGrp1NS) and halts when
+the distributor is not enabled, after the core's local init. The loader's
+`gic_init` enables it, and so does the reset of a kernel whose dist_init is
+`always` or `first`. Such a kernel comes up only if one of these ran before
+it: `dist_ready` says whether, and None when that depends on an unpinned boot
+order (the resolver refuses such a spec: E313). Its boot node id (TPIDR_EL1)
+is its boot core's position among the platform's cpus (au-ts/microkit loader:
+logical cpu i is the i-th core it starts); node 0 is `primary` for
+`boot_mask primary` and `irq_route primary`.
 """
 
 from __future__ import annotations
@@ -156,6 +167,76 @@ def group1_owner(spec: Spec, sgi: bool = False) -> str:
             f"`group1` step, and only a kernel whose profile says `group1 port` does it itself, {where}")
 
 
+def is_node0(spec: Spec, kernel: Kernel) -> bool:
+    """The kernel boots on logical cpu 0, the platform's first cpu (the fork's boot_node_id 0)."""
+    cpus = spec.platform.cpus
+    return bool(kernel.cores) and bool(cpus) and kernel.cores[0].name == cpus[0].name
+
+
+def node0_kernels(spec: Spec) -> tuple[Kernel, ...]:
+    """The kernels on logical cpu 0 (one, unless CPU-EXCL fails)."""
+    return tuple(k for k in spec.kernels if is_node0(spec, k))
+
+
+def logical_index(spec: Spec, cpu: Cpu) -> int:
+    """The loader's logical number of a cpu: its position among the platform's cpus."""
+    return next(n for n, c in enumerate(spec.platform.cpus) if c.name == cpu.name)
+
+
+def masks_every_line(spec: Spec, kernel: Kernel) -> bool:
+    """Its init_irqs masks every SPI up to maxIRQ: `boot_mask all`, or `primary` on node 0."""
+    mask = kernel.profile.boot_mask
+    return mask == "all" or (mask == "primary" and is_node0(spec, kernel))
+
+
+def boot_masks(spec: Spec, kernel: Kernel, intid: int) -> bool:
+    """Its init_irqs masks this SPI (whether or not it boots): every line, or, for `boot_mask
+    primary`, INTID 32 on every kernel (the fork masks INTIDs 0..NUM_PPI inclusive)."""
+    return masks_every_line(spec, kernel) or (kernel.profile.boot_mask == "primary" and intid == 32)
+
+
+def masks_at_boot(spec: Spec, kernel: Kernel) -> bool:
+    """The kernel reaches init_irqs and makes its boot-time masks: it boots and gets past dist_init
+    (a `dist_init check` kernel that halts there masks nothing)."""
+    return boots(spec, kernel) and dist_ready(spec, kernel) is not False
+
+
+def resets_distributor(spec: Spec, kernel: Kernel) -> bool:
+    """Its boot can reset (and so enable) the distributor: dist_init always or first, and it boots."""
+    return kernel.profile.dist_init in ("always", "first") and _booted(spec, kernel)
+
+
+def _booted(spec: Spec, kernel: Kernel) -> bool:
+    """`boots`, computed directly (`dist_ready` asks it while `_compute` runs)."""
+    return bool(kernel.cores) and redistributor_found(spec, kernel.cores[0])
+
+
+def dist_ready(spec: Spec, kernel: Kernel) -> bool | None:
+    """For a `dist_init check` kernel: the distributor is enabled when it boots (the loader's
+    gic_init, or the reset of a kernel booting before it); None: that depends on the boot order.
+    True for every other kernel."""
+    if kernel.profile.dist_init != "check" or spec.loader_gic_init:
+        return True
+    if spec.boot_order is not None:
+        before = spec.boot_order[: next(n for n, k in enumerate(spec.boot_order) if k.name == kernel.name)]
+        return any(resets_distributor(spec, k) for k in before)
+    if not any(resets_distributor(spec, k) for k in spec.kernels if k.name != kernel.name):
+        return False
+    return None
+
+
+def why_down(spec: Spec, kernel: Kernel) -> str:
+    """Why a kernel never comes up, in the user's terms (for messages)."""
+    if not kernel.cores:
+        return "it has no core to boot on"
+    if not redistributor_found(spec, kernel.cores[0]):
+        return "it halts at boot, as seL4's gicr_init finds no redistributor for its core (see CPU-IDENT)"
+    if dist_ready(spec, kernel) is False:
+        return ("it halts at boot, as its `dist_init check` finds the distributor not enabled "
+                "and nothing enables it first; see GIC-INIT")
+    return "it halts at boot, as a core it brings up is not found (no redistributor, or listed twice)"
+
+
 def boots(spec: Spec, kernel: Kernel) -> bool:
     """The kernel runs its boot code: it has a core and its boot core's redistributor is found."""
     return _facts(spec, kernel)[0]
@@ -185,10 +266,24 @@ def _kernel_facts(spec: Spec) -> dict[str, tuple[Kernel, bool, bool]]:
 
 
 def _compute(spec: Spec, kernel: Kernel) -> tuple[bool, bool]:
-    booted = bool(kernel.cores) and redistributor_found(spec, kernel.cores[0])
+    booted = _booted(spec, kernel)
     started = brings_up(kernel)
     # An smp kernel that lists a core twice waits for a secondary that never starts (that core
     # is already running): release_secondary_cpus spins until every node is up (seL4 16.0.0,
     # src/arch/arm/kernel/boot.c). CPU-EXCL is where the list itself is judged.
     distinct = len({c.name for c in started}) == len(started)
-    return booted, booted and distinct and all(redistributor_found(spec, c) for c in started)
+    # The fork's dist_init check runs on the boot core after its local init (init_cpu, then
+    # init_plat): the kernel has made its banked writes, then halts, before any secondary starts.
+    ready = dist_ready_static(spec, kernel) if booted else False
+    return booted, booted and ready and distinct and all(redistributor_found(spec, c) for c in started)
+
+
+def dist_ready_static(spec: Spec, kernel: Kernel) -> bool:
+    """`dist_ready`, where the boot order decides: the kernel is taken to come up (the resolver
+    refuses such specs, E313, so only `order_dependent` asks)."""
+    return dist_ready(spec, kernel) is not False
+
+
+def order_dependent(spec: Spec) -> list[Kernel]:
+    """The `dist_init check` kernels that boot and come up only in some boot orders."""
+    return [k for k in spec.kernels if k.profile.dist_init == "check" and boots(spec, k) and dist_ready(spec, k) is None]

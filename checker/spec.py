@@ -135,11 +135,11 @@ class Profile:
     """What a kernel build does; see the profile table in the README."""
 
     name: str
-    dist_init: str = "always"  # always | first | never
-    boot_mask: str = "all"  # all | own
+    dist_init: str = "always"  # always | first | never | check
+    boot_mask: str = "all"  # all | own | primary
     device_untypeds: str = "all"  # all | declared
     sgi_signal: bool = True
-    irq_route: bool = False
+    irq_route: str = "no"  # yes (on acquisition) | no | primary (node 0's SetIrqTargetCore)
     smp: bool = False
     trigger_config: str = "runtime"  # runtime | loader
     group1: str = "port"  # port | never: writes Group 1 where its platform's seL4 port does (GICv3)
@@ -147,17 +147,18 @@ class Profile:
 
 
 SEL4 = Profile("sel4")
-SEL4_SMP = Profile("sel4-smp", sgi_signal=False, irq_route=True, smp=True)
-SEL4_MK = Profile("sel4-mk", dist_init="first", boot_mask="own", irq_route=True, group1="never")
+SEL4_SMP = Profile("sel4-smp", sgi_signal=False, irq_route="yes", smp=True)
+# The au-ts multikernel fork (branch multikernel_rebased) at c99714a6: see docs/sel4-facts.md.
+SEL4_MK = Profile("sel4-mk", dist_init="check", boot_mask="primary", irq_route="primary", group1="never")
 BUILTIN_PROFILES = {p.name: p for p in (SEL4, SEL4_SMP, SEL4_MK)}
 
 # Flag -> the values it takes, in the order the README lists them.
 PROFILE_FLAGS: dict[str, tuple[str, ...]] = {
-    "dist_init": ("always", "first", "never"),
-    "boot_mask": ("all", "own"),
+    "dist_init": ("always", "first", "never", "check"),
+    "boot_mask": ("all", "own", "primary"),
     "device_untypeds": ("all", "declared"),
     "sgi_signal": ("yes", "no"),
-    "irq_route": ("yes", "no"),
+    "irq_route": ("yes", "no", "primary"),
     "smp": ("yes", "no"),
     "trigger_config": ("runtime", "loader"),
     "group1": ("port", "never"),

@@ -18,7 +18,7 @@ from model.machine import Machine, make_gic, run_scenario, validate
 from model.monitors import static_violations
 from model.memory import MemoryMap, Owned, Route
 from model.mmio import Decoded, Register, RegisterMap
-from model.scenario import (STEP_TYPES, Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger,
+from model.scenario import (STEP_TYPES, Access, AcquireIrq, SetIrqTarget, BindChannel, BindSgi, Boot, ConfigureTrigger,
                             Deliver, Mmio, RaiseSpi, SendChannel, SendSgi, SmpIpi, Step, TriggerRead,
                             TriggerWrite, scenario_from_json, scenario_to_json, startup_scenario,
                             step_from_json)
@@ -40,7 +40,7 @@ __all__ = [
     # kernels and machine
     "KernelInstance", "Signal", "Machine", "run_scenario", "validate", "static_violations",
     # scenarios
-    "Step", "Boot", "AcquireIrq", "ConfigureTrigger", "TriggerRead", "TriggerWrite", "RaiseSpi",
+    "Step", "Boot", "AcquireIrq", "SetIrqTarget", "ConfigureTrigger", "TriggerRead", "TriggerWrite", "RaiseSpi",
     "BindChannel", "BindSgi", "SendChannel", "SendSgi", "SmpIpi", "Deliver", "Access", "Mmio", "STEP_TYPES",
     "step_from_json", "scenario_to_json", "scenario_from_json", "startup_scenario",
     # trace

@@ -88,11 +88,17 @@ class Profile:
     """The behaviour of one kernel build (see spec-language.md, "Profiles")."""
 
     name: str
+    # "always" | "first" | "never" | "check": never resets, halts unless GICD_CTLR is enabled
+    # (the au-ts multikernel fork at c99714a6).
     dist_init: str = "always"
+    # "all" | "own" | "primary": INTIDs 0..32 on every kernel, every SPI up to maxIRQ on node 0
+    # (the kernel on the loader's logical cpu 0; the fork's init_irqs).
     boot_mask: str = "all"
     device_untypeds: str = "all"
     sgi_signal: bool = True
-    irq_route: bool = False
+    # "yes": acquisition routes the SPI (SMP seL4); "no"; "primary": nothing routes on acquisition,
+    # node 0's root task routes other kernels' SPIs with SetIrqTargetCore (the fork).
+    irq_route: str = "no"
     smp: bool = False
     trigger_config: str = "runtime"
     # GICv3: "port" writes Group 1 where the seL4 port of the platform does (Gic.group1 "sel4");
@@ -214,6 +220,36 @@ class MachineConfig:
         except KeyError:
             raise KeyError(name) from None
 
+    def logical_index(self, core: str) -> int | None:
+        """The loader's logical number of a core (TPIDR_EL1 for the kernel it boots): its position
+        among the configured cores (au-ts/microkit loader: logical cpu i is psci_target_cpus[i])."""
+        names = [c.name for c in self.cores]
+        return names.index(core) if core in names else None
+
+    def is_node0(self, kernel: str) -> bool:
+        """The kernel boots on logical cpu 0: the fork's "primary", boot_node_id 0."""
+        k = self.kernel(kernel)
+        return bool(k.cores) and self.logical_index(k.cores[0]) == 0
+
+    def primary_targets(self, kernel: str) -> tuple[tuple[int, int], ...]:
+        """(INTID, logical target) for every SetIrqTargetCore the kernel's root task makes: none
+        unless it is node 0 with `irq_route primary`; then every SPI of every other kernel, in
+        declaration order, to the logical index of the core it is routed to (au-ts/microkit
+        capdl_multikernel: multikernel_irq_set_target_cores, target_cpu = the PD's cpu)."""
+        k = self.kernel(kernel)
+        if k.profile.irq_route != "primary" or not self.is_node0(kernel):
+            return ()
+        out: list[tuple[int, int]] = []
+        for other in self.kernels:
+            if other.name == kernel or not other.cores:
+                continue
+            routes = dict(other.routes)
+            for intid in dict.fromkeys(i for i, _ in other.spis if i >= 32):
+                target = self.logical_index(routes.get(intid, other.cores[0]))
+                if target is not None:
+                    out.append((intid, target))
+        return tuple(out)
+
     def device(self, name: str) -> Device:
         """The device called name (KeyError if there is none)."""
         try:
@@ -263,20 +299,28 @@ def affinity_of(mpidr: int) -> tuple[int, int, int, int]:
 
 SEL4 = Profile(
     name="sel4", dist_init="always", boot_mask="all", device_untypeds="all",
-    sgi_signal=True, irq_route=False, smp=False, trigger_config="runtime",
+    sgi_signal=True, irq_route="no", smp=False, trigger_config="runtime",
 )
 SEL4_SMP = Profile(
     name="sel4-smp", dist_init="always", boot_mask="all", device_untypeds="all",
-    sgi_signal=False, irq_route=True, smp=True, trigger_config="runtime",
+    sgi_signal=False, irq_route="yes", smp=True, trigger_config="runtime",
 )
 SEL4_MK = Profile(
-    name="sel4-mk", dist_init="first", boot_mask="own", device_untypeds="all",
-    sgi_signal=True, irq_route=True, smp=False, trigger_config="runtime", group1="never",
+    name="sel4-mk", dist_init="check", boot_mask="primary", device_untypeds="all",
+    sgi_signal=True, irq_route="primary", smp=False, trigger_config="runtime", group1="never",
 )
 BUILTIN_PROFILES = MappingProxyType({p.name: p for p in (SEL4, SEL4_SMP, SEL4_MK)})
 
 
 # ---------------------------------------------------------------- JSON form
+def _profile_from(d: dict[str, Any]) -> Profile:
+    """A profile's JSON form; `irq_route` true/false (files written before it took "primary") read as yes/no."""
+    d = dict(d)
+    if isinstance(d.get("irq_route"), bool):
+        d["irq_route"] = "yes" if d["irq_route"] else "no"
+    return Profile(**d)
+
+
 def _region_json(r: Region | None) -> dict[str, Any] | None:
     return None if r is None else {"name": r.name, "base": r.base, "size": r.size}
 
@@ -349,7 +393,7 @@ def config_from_json(data: dict[str, Any]) -> MachineConfig:
             kernels=tuple(
                 Kernel(
                     str(k["name"]),
-                    Profile(**k["profile"]),
+                    _profile_from(k["profile"]),
                     tuple(k["cores"]),
                     tuple(_region_from(r) for r in k["ram"]),
                     tuple(k["devices"]),

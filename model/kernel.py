@@ -50,6 +50,8 @@ class KernelInstance:
         self.max_irq = gic.lines - 1 if machine.max_irq is None else machine.max_irq  # seL4's maxIRQ
         self.booted = False
         self.halted: str | None = None
+        # The boot activity the kernel halted in ("cpu_init", "dist_init", ...), None while it has not.
+        self.halt_stage: str | None = None
         # (core, INTID) -> notification; SPIs use core None (one global handler).
         self.handlers: dict[tuple[str | None, int], str] = {}
         self.reserved: set[tuple[str | None, int]] = set()
@@ -61,6 +63,11 @@ class KernelInstance:
             if self.triggers.get(intid) is None:
                 self.triggers[intid] = trigger
         self.routes = dict(config.routes)
+        # The fork's boot_node_id (TPIDR_EL1 from the loader) is 0, and the MPIDR table the loader
+        # hands every kernel (the MPIDR_EL1 of each logical cpu, in order).
+        self.node0 = machine.is_node0(config.name)
+        self.targeted: set[int] = set()  # INTIDs it invoked SetIrqTargetCore for (done or refused)
+        self.mpidrs = tuple(c.mpidr for c in machine.cores)
         # Where to log (self, INTID) for every SPI handler taken (the machine's
         # log, read by its route monitor); None: not logged.
         self.acquisitions = acquisitions
@@ -92,6 +99,16 @@ class KernelInstance:
             return self._refuse(invocation, "kernel not booted")
         return True
 
+    @property
+    def masks_every_line(self) -> bool:
+        """Its boot masks every SPI up to maxIRQ: `boot_mask all`, or `primary` on node 0."""
+        return self.profile.boot_mask == "all" or (self.profile.boot_mask == "primary" and self.node0)
+
+    @property
+    def halted_uninitialised(self) -> bool:
+        """It halted in dist_init: a `dist_init check` kernel found the distributor not enabled."""
+        return self.halt_stage == "dist_init"
+
     def owns_spi(self, intid: int) -> bool:
         """Whether the configuration gives intid to this kernel."""
         return intid in self.triggers
@@ -121,6 +138,8 @@ class KernelInstance:
                 self._secondary(core)
         except HaltError as halt:
             self.halted = str(halt)
+            self.halt_stage = self.port.activity or None
+            self.port.activity = ""
             self._note(f"halt: {halt}")
             return False
         self.booted = True
@@ -143,6 +162,12 @@ class KernelInstance:
         if mode == "never":
             self._note("dist_init skipped (profile: never)")
             return
+        if mode == "check":
+            # au-ts/seL4 c99714a6 gic_v2.c/gic_v3.c dist_init: only checks GICD_CTLR, then halt().
+            if not self.driver.dist_ready(core):
+                raise HaltError("GICD_CTLR not initialised: the multikernel dist_init halts unless the distributor is enabled")
+            self._note("dist_init: GICD_CTLR already enabled (profile: check)")
+            return
         if mode == "first" and self.driver.dist_enabled(core):
             self._note("dist_init skipped: GICD_CTLR already enabled")
             return
@@ -151,6 +176,10 @@ class KernelInstance:
     def _mask_at_boot(self, core: str) -> None:
         if self.profile.boot_mask == "all":
             intids = range(0, self.max_irq + 1)
+        elif self.profile.boot_mask == "primary":
+            # au-ts/seL4 c99714a6 init_irqs: INTIDs 0..NUM_PPI inclusive (SPI 0 too) on every kernel,
+            # every SPI up to maxIRQ on boot node 0.
+            intids = range(0, (self.max_irq if self.node0 else min(32, self.max_irq)) + 1)
         else:
             intids = [*range(32), *sorted(i for i in self.triggers if i <= self.max_irq)]
         for intid in intids:
@@ -188,7 +217,7 @@ class KernelInstance:
         if (None, intid) in self.handlers:
             return self._refuse(invocation, "seL4_RevokeFirst")
         self.port.activity = "acquire"
-        if self.profile.irq_route:
+        if self.profile.irq_route == "yes":
             target = self.route_core(intid)
             logical = self.config.cores.index(target)
             self.driver.route(self.boot_core, intid, target, logical, self.profile.smp)
@@ -196,6 +225,28 @@ class KernelInstance:
         if self.acquisitions is not None:
             self.acquisitions.append((self, intid))
         self.driver.set_enabled(self.boot_core, intid, True)
+        self.port.activity = ""
+        return True
+
+    def set_irq_target(self, intid: int, target: int) -> bool:
+        """IRQControl SetIrqTargetCore (au-ts/seL4 c99714a6, arch/arm/object/interrupt.c): route an
+        SPI to logical core `target`; any kernel may (plat_isIRQControllerPrimary is always true)."""
+        invocation = f"IRQControl_SetIrqTargetCore(INTID {intid}, {target})"
+        self.targeted.add(intid)
+        if not self._live(invocation):
+            return False
+        if self.profile.irq_route != "primary":
+            return self._refuse(invocation, "seL4_IllegalOperation (no multikernel support)")
+        if intid > self.max_irq:
+            return self._refuse(invocation, "seL4_RangeError")
+        if intid < 32:
+            return self._refuse(invocation, "seL4_RangeError (not an SPI)")
+        if not 0 <= target < 8:
+            return self._refuse(invocation, "seL4_InvalidArgument")
+        if self.gic.config.version == 3 and target >= len(self.mpidrs):
+            return self._refuse(invocation, "assert(target < ARRAY_SIZE(mpidr_map)) fails")
+        self.port.activity = "set_target"
+        self.driver.set_target_core(self.boot_core, intid, target, self.mpidrs)
         self.port.activity = ""
         return True
 

@@ -20,7 +20,8 @@ from model.kernel import KernelInstance
 from model.memory import MemoryMap, Owned
 from model.monitors import MONITORS, MonitorState, construction_violations, forget_taken_sgis
 from model.scenario import (Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger, Deliver,
-                            Mmio, RaiseSpi, SendChannel, SendSgi, SmpIpi, Step, TriggerRead, TriggerWrite)
+                            Mmio, RaiseSpi, SendChannel, SendSgi, SetIrqTarget, SmpIpi, Step, TriggerRead,
+                            TriggerWrite)
 from model.sel4_gic import Port, V3Driver, make_driver
 from model.trace import ErrorEvent, Event, MemAccess, Note, RegAccess, Run, SpiRaised, Violation
 
@@ -84,7 +85,7 @@ class Machine:
         self.acquisitions: list[tuple[KernelInstance, int]] = []
         self.kernels = _Kernels(self)
         self._handlers: dict[type, Callable[[Step], None]] = {
-            Boot: self._boot, AcquireIrq: self._acquire, ConfigureTrigger: self._configure,
+            Boot: self._boot, AcquireIrq: self._acquire, SetIrqTarget: self._set_target, ConfigureTrigger: self._configure,
             TriggerRead: self._trigger_read, TriggerWrite: self._trigger_write,
             RaiseSpi: self._raise, BindChannel: self._bind_channel, BindSgi: self._bind_sgi,
             SendChannel: self._send_channel, SendSgi: self._send_sgi, SmpIpi: self._smp_ipi, Deliver: self._deliver,
@@ -243,6 +244,9 @@ class Machine:
             kernel.bind_sgi(step.intid) if step.intid < 16 else kernel.acquire_irq(step.intid)
         else:
             kernel.acquire_irq(step.intid)
+
+    def _set_target(self, step: SetIrqTarget) -> None:
+        self._kernel(step.kernel).set_irq_target(step.intid, step.target)
 
     def _configure(self, step: ConfigureTrigger) -> None:
         self._kernel(step.kernel).configure_trigger(step.intid)

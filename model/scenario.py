@@ -13,7 +13,7 @@ from attrs import frozen
 from model.config import MachineConfig
 
 __all__ = [
-    "Step", "Boot", "AcquireIrq", "ConfigureTrigger", "TriggerRead", "TriggerWrite",
+    "Step", "Boot", "AcquireIrq", "SetIrqTarget", "ConfigureTrigger", "TriggerRead", "TriggerWrite",
     "RaiseSpi", "BindChannel", "BindSgi", "SendChannel", "SendSgi", "SmpIpi", "Deliver", "Access",
     "Mmio", "STEP_TYPES", "step_from_json", "scenario_to_json", "scenario_from_json",
     "startup_scenario",
@@ -46,6 +46,18 @@ class AcquireIrq(Step):
     op: ClassVar[str] = "acquire_irq"
     kernel: str
     intid: int
+
+
+@frozen
+class SetIrqTarget(Step):
+    """The multikernel fork's IRQControl SetIrqTargetCore(intid, target): route an SPI to the
+    core with logical index `target` (GICv2 ITARGETSR byte BIT(target); GICv3 IROUTER from the
+    kernel's MPIDR table)."""
+
+    op: ClassVar[str] = "set_irq_target"
+    kernel: str
+    intid: int
+    target: int
 
 
 @frozen
@@ -159,7 +171,7 @@ class Mmio(Step):
 
 
 STEP_TYPES: dict[str, type[Step]] = {
-    cls.op: cls for cls in (Boot, AcquireIrq, ConfigureTrigger, TriggerRead, TriggerWrite,
+    cls.op: cls for cls in (Boot, AcquireIrq, SetIrqTarget, ConfigureTrigger, TriggerRead, TriggerWrite,
                             RaiseSpi, BindChannel, BindSgi, SendChannel, SendSgi, SmpIpi, Deliver,
                             Access, Mmio)
 }
@@ -190,7 +202,8 @@ def scenario_from_json(forms: list[dict[str, Any]]) -> tuple[Step, ...]:
 
 def startup_scenario(config: MachineConfig, order: tuple[str, ...] | None = None) -> tuple[Step, ...]:
     """Each kernel in boot order: boot, configure its SPIs' triggers (runtime
-    profiles), acquire its SPIs, bind the channels it receives."""
+    profiles), acquire its SPIs, route other kernels' SPIs (node 0 of `irq_route
+    primary`), bind the channels it receives."""
     steps: list[Step] = []
     for name in order or tuple(k.name for k in config.kernels):
         kernel = config.kernel(name)
@@ -198,5 +211,6 @@ def startup_scenario(config: MachineConfig, order: tuple[str, ...] | None = None
         if kernel.profile.trigger_config == "runtime":
             steps += [ConfigureTrigger(name, i) for i, trig in kernel.spis if trig is not None]
         steps += [AcquireIrq(name, i) for i, _ in kernel.spis]
+        steps += [SetIrqTarget(name, i, t) for i, t in config.primary_targets(name)]
         steps += [BindChannel(ch.name) for ch in config.channels if ch.receiver == name]
     return tuple(steps)

@@ -193,6 +193,15 @@ class V2Driver(Driver):
         """The multikernel patch's check: GICD_CTLR already enabled?"""
         return bool(self.port.read(core, self.dist(0x000)) & 1)
 
+    def dist_ready(self, core: str) -> bool:
+        """The fork's dist_init check (au-ts/seL4 c99714a6): GICD_CTLR bit 0 set."""
+        return bool(self.port.read(core, self.dist(0x000)) & 1)
+
+    def set_target_core(self, core: str, intid: int, target: int, mpidrs: tuple[int, ...]) -> None:
+        """The fork's plat_setIRQTarget: a byte store BIT(target) to ITARGETSR, the logical index
+        taken as the CPU-interface number."""
+        self.port.write(core, self.dist(0x800 + intid), (1 << target) & 0xFF, width=1)
+
     def dist_init(self, core: str, upstream: bool = True) -> None:
         """dist_init(); upstream=False fixes the ICFGR indexing quirk (loader)."""
         nirqs = self.nirqs(core)
@@ -331,6 +340,15 @@ class V3Driver(Driver):
     def dist_enabled(self, core: str) -> bool:
         """The multikernel patch's check: GICD_CTLR already enabled?"""
         return bool(self.port.read(core, self.dist(0x0)) & (CTLR_ENABLE_G0 | CTLR_ENABLE_G1NS))
+
+    def dist_ready(self, core: str) -> bool:
+        """The fork's dist_init check (au-ts/seL4 c99714a6): ARE_NS and EnableGrp1NS both set."""
+        mask = CTLR_ARE_NS | CTLR_ENABLE_G1NS
+        return self.port.read(core, self.dist(0x0)) & mask == mask
+
+    def set_target_core(self, core: str, intid: int, target: int, mpidrs: tuple[int, ...]) -> None:
+        """The fork's plat_setIRQTarget: GICD_IROUTER = MPIDR_AFF_MASK(mpidr_map[target])."""
+        self.port.write(core, self.dist(0x6000 + 8 * intid), mpidrs[target] & 0xFF00FFFFFF, width=8)
 
     def dist_init(self, core: str, upstream: bool = True) -> None:
         """dist_init(): disable, SPIs level/0xA0/disabled/unpended, enable with

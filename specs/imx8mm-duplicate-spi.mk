@@ -35,3 +35,7 @@ kernel k1 {
     devices enet
     irq spi 72 level
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

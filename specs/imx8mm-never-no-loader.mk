@@ -15,6 +15,7 @@ include "platforms/imx8mm.mk"
 
 profile mk-never extends sel4-mk {
     dist_init never
+    irq_route yes
     device_untypeds declared
 }
 
@@ -36,3 +37,7 @@ channel kick {
     from k0 to k1
     sgi 4
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

@@ -31,3 +31,7 @@ kernel k1 {
     ram at 0x8000_0000 size 512M
     devices enet, iomuxc
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

@@ -44,3 +44,7 @@ channel rx_kick {
     sgi 9
     mailbox netq tag 2
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

@@ -4,12 +4,15 @@
 // RAM and devices. The project has audited k1's root task never to retype
 // device untypeds it was not configured for, and waives the finding.
 // Without the `allow` line this spec fails MEM-EXPOSE for k1.
-// k0 runs the hardened profile; there is no loader support, both kernels
-// use `dist_init first`.
+// k0 runs the hardened profile; the multikernel loader initialises the
+// distributor and node 0 (k0) boots first.
 //
 // expect: waived MEM-EXPOSE k1
 
 include "platforms/imx8mm.mk"
+
+// The multikernel loader initialises the distributor once (sel4-mk: dist_init check).
+loader { gic_init }
 
 profile mk extends sel4-mk {
     device_untypeds declared
@@ -38,3 +41,7 @@ channel rx_kick {
 }
 
 allow MEM-EXPOSE for k1 "root task audited: it retypes device untypeds only over enet and gpt1"
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

@@ -8,7 +8,13 @@
 // numbers and its SMP routing of the UART SPI is right.
 // Trigger words: k0 uses 2 (uart), k1 uses 4 (virtio16).
 //
+// Also: k0 runs on the loader's logical cpu 0, so it is node 0, and only node 0
+// routes the other kernels' SPIs on the multikernel fork (SetIrqTargetCore); an
+// SMP build does not, so k1's virtio SPI 32 stays where the loader routed it.
+//  - IRQ-ROUTE spi 32: it ends at k0's first core.
+//
 // expect: failed IPI-CAP done
+// expect: failed IRQ-ROUTE spi 32
 
 include "platforms/qemu-virt-gicv2.mk"
 

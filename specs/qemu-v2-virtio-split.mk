@@ -40,3 +40,7 @@ channel kick10 {
     from k1 to k0
     sgi 6
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

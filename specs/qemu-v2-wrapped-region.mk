@@ -36,3 +36,7 @@ channel kick01 {
     from k0 to k1
     sgi 6
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

@@ -37,3 +37,7 @@ kernel k1 {
 }
 
 channel kick { from k0 to k1 sgi 3 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

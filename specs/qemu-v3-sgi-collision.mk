@@ -12,7 +12,7 @@ include "platforms/qemu-virt-gicv3.mk"
 
 // QEMU has no firmware to put interrupts into Group 1 and the sel4-mk fork does not do it
 // itself (platforms/qemu-virt-gicv3.mk: `group1 sel4`), so the loader does what TF-A does on a board.
-loader { group1 }
+loader { gic_init group1 }
 
 profile mk extends sel4-mk {
     device_untypeds declared
@@ -48,3 +48,7 @@ channel net_done {
     from k2 to k0
     sgi 5
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1, k2

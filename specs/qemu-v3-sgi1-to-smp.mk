@@ -40,3 +40,7 @@ channel wake {
     from k0 to k1 on a2
     sgi 1
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

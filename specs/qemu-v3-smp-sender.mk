@@ -4,7 +4,13 @@
 //  - IPI-CAP done: the sender k0 cannot send SGIs.
 // The channel's SGI, target and receiver are otherwise fine.
 //
+// Also: k0 runs on the loader's logical cpu 0, so it is node 0, and only node 0
+// routes the other kernels' SPIs on the multikernel fork (SetIrqTargetCore); an
+// SMP build does not, so k1's virtio SPI 16 stays where the loader routed it.
+//  - IRQ-ROUTE spi 16: it ends at k0's first core.
+//
 // expect: failed IPI-CAP done
+// expect: failed IRQ-ROUTE spi 16
 
 include "platforms/qemu-virt-gicv3.mk"
 

@@ -1,6 +1,6 @@
-// Clean three-kernel system on QEMU virt (GICv3), no loader support: every
-// kernel runs `dist_init first`, so whichever boots first initialises the
-// distributor and the others leave it alone.
+// Clean three-kernel system on QEMU virt (GICv3): the multikernel loader
+// initialises the distributor and puts interrupts into Group 1, node 0 (k0)
+// boots first; no kernel resets the distributor.
 //  - k0, k1: non-SMP multikernel seL4 on a0 and a1.
 //  - k2: an SMP multikernel build on a2 and a3 (it reserves SGI 0 and 1, so
 //    channels into it use other SGIs and name the receiving core).
@@ -15,14 +15,16 @@ include "platforms/qemu-virt-gicv3.mk"
 
 // QEMU has no firmware to put interrupts into Group 1 and the sel4-mk fork does not do it
 // itself (platforms/qemu-virt-gicv3.mk: `group1 sel4`), so the loader does what TF-A does on a board.
-loader { group1 }
+loader { gic_init group1 }
 
 profile mk extends sel4-mk {
     device_untypeds declared
 }
 
+// No released kernel is an SMP multikernel build: this user-defined profile stands for one
+// (the fork's dist_init check and SetIrqTargetCore routing are non-SMP only).
 profile mk-smp extends sel4-smp {
-    dist_init first
+    dist_init check
     boot_mask own
     device_untypeds declared
 }
@@ -72,3 +74,7 @@ channel ping10 {
     from k1 to k0
     sgi 3
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1, k2

@@ -9,6 +9,9 @@
 
 include "platforms/rock3b.mk"
 
+// The multikernel loader initialises the distributor once (sel4-mk: dist_init check).
+loader { gic_init }
+
 profile mk extends sel4-mk {
     device_untypeds declared
 }
@@ -32,3 +35,7 @@ channel kick {
     sgi 3
     target 0x100
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

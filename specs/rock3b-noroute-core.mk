@@ -1,18 +1,19 @@
-// Mistake: k1 runs a multikernel build without the SetIrqTargetCore patch
-// (`irq_route no`), on c1. There is no loader; both kernels run
-// `dist_init first`. When k0 boots first, its reset writes every GICD_IROUTER
-// with c0's affinity (0x000); k1 then finds the distributor enabled, skips
-// the reset, and can enable but never route its Ethernet SPIs: they stay at
-// c0. (In the order k1, k0 it works, since k1's own reset routes everything
-// to c1.)
-//  - IRQ-ROUTE spi 27, spi 24: in the order k0, k1 they end at c0.
-// GIC-INIT holds: exactly one of the two resets, before anything is live.
+// Mistake: k0, node 0 (it boots on c0, the loader's logical cpu 0), runs a
+// multikernel build whose root task does not route the other kernels' SPIs
+// (`irq_route no`: no SetIrqTargetCore calls). The loader's distributor reset
+// routes every SPI to c0, k1 on c1 enables its Ethernet SPIs when it takes
+// them, but nothing ever routes them to c1: they stay at c0.
+//  - IRQ-ROUTE spi 27, spi 24: they end at c0.
+// GIC-INIT holds: the loader initialises the distributor once, and node 0
+// boots first.
 // Trigger words: k0 uses 9 (uart2), k1 uses 3 (gmac0).
 //
 // expect: failed IRQ-ROUTE spi 27
 // expect: failed IRQ-ROUTE spi 24
 
 include "platforms/rock3b.mk"
+
+loader { gic_init }
 
 profile mk extends sel4-mk {
     device_untypeds declared
@@ -23,15 +24,19 @@ profile mk-noroute extends mk {
 }
 
 kernel k0 {
-    profile mk
+    profile mk-noroute
     cores c0
     ram at 0x0020_0000 size 0x1fe0_0000
     devices uart2
 }
 
 kernel k1 {
-    profile mk-noroute
+    profile mk
     cores c1
     ram at 0x4000_0000 size 1G
     devices gmac0
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

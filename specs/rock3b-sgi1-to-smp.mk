@@ -14,12 +14,17 @@
 
 include "platforms/rock3b.mk"
 
+// The multikernel loader initialises the distributor once (sel4-mk: dist_init check).
+loader { gic_init }
+
 profile mk extends sel4-mk {
     device_untypeds declared
 }
 
+// No released kernel is an SMP multikernel build: this user-defined profile stands for one
+// (the fork's dist_init check and SetIrqTargetCore routing are non-SMP only).
 profile mk-smp extends sel4-smp {
-    dist_init first
+    dist_init check
     boot_mask own
     device_untypeds declared
 }
@@ -45,3 +50,7 @@ channel rx_kick {
     sgi 1
     target 0x300
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

@@ -47,3 +47,7 @@ channel done2 {
     from k2 to k0
     sgi 5
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1, k2

@@ -42,3 +42,7 @@ channel kick_k0 {
     from k1 to k0
     sgi 3
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1

@@ -57,3 +57,7 @@ kernel k2 {
     cores c3
     ram at 0x3000_0000 size 256M
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1, k2

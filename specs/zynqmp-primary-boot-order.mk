@@ -1,11 +1,11 @@
 // Clean system that relies on a fixed boot order. k0 is the "primary" build:
 // it always resets the distributor at boot (`dist_init always`), because on
 // this board it is started first by the boot loader and starts k1 itself.
-// k1 is a plain multikernel build (`dist_init first`) that finds the
-// distributor enabled and leaves it alone.
+// k1 is the multikernel fork (`sel4-mk`, `dist_init check`): it halts unless
+// the distributor is already enabled, which k0's reset has done.
 // `boot order k0, k1` tells the checker that this is the only order to
-// consider; without it the order k1, k0 would let k0's reset clobber the
-// live k1 and GIC-INIT would fail.
+// consider; without it k1 could boot first and halt, and pcheck refuses the
+// spec (E313: whether k1 boots depends on the boot order).
 // RAM: k0 in the low DDR bank, k1 the whole high bank.
 // Trigger words: k0 uses 3 (uart0, i2c0) and 4 (ttc0); k1 uses 5 (gem3,
 // sdhci1) and 6 (usb0).

@@ -8,7 +8,13 @@
 // SMP routing of gem3 (to c0, logical 0, ITARGETSR 0x01) is right.
 // Trigger words: k0 uses 5 (gem3), k1 uses 3 (uart0).
 //
+// Also: k0 runs on the loader's logical cpu 0, so it is node 0, and only node 0
+// routes the other kernels' SPIs on the multikernel fork (SetIrqTargetCore); an
+// SMP build does not, so k1's UART SPI 21 stays where the loader routed it.
+//  - IRQ-ROUTE spi 21: it ends at k0's first core.
+//
 // expect: failed IPI-RANGE wake
+// expect: failed IRQ-ROUTE spi 21
 
 include "platforms/zynqmp.mk"
 

@@ -51,3 +51,7 @@ kernel k2 {
     devices gem3
     route spi 63 to c3
 }
+
+// sel4-mk: node 0 masks every SPI at boot, so it must boot first (the fork staggers
+// boots by node id, au-ts/seL4 aa595aee; pinned here).
+boot order k0, k1, k2

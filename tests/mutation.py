@@ -58,6 +58,8 @@ import checker  # noqa: E402
 from checker.catalogue import OBLIGATION_IDS  # noqa: E402
 from checker.obligations.boot_order import boot_initialises  # noqa: E402
 from checker.regions import DEVICE, GIC, RAM, SHARED, all_regions, page_span  # noqa: E402
+from checker.sel4 import masks_every_line, order_dependent  # noqa: E402
+from checker.obligations.irq_route import primary_targets, primary_writes  # noqa: E402
 from checker.result import FAILED, INTERNAL_ERROR, UNKNOWN, WAIVED  # noqa: E402
 from checker.spec import SEL4, Channel, Irq, Kernel, Region, Spec, default_target, spi_subject  # noqa: E402
 from tests.corpus import expectations, system_specs  # noqa: E402
@@ -107,6 +109,8 @@ class Operator:
     def mutants(self, spec: Spec) -> list[Mutant]:
         out = []
         for n, c in enumerate(self.generate(spec)):
+            if order_dependent(c.spec):
+                continue  # the resolver refuses such a spec (E313): no user can write this mutant
             allowed = self.allowed if c.allowed is None else c.allowed
             assert allowed <= self.allowed, f"{self.name}: {sorted(allowed - self.allowed)} not declared by the operator"
             out.append(Mutant(self.name, self.aims, spec.path, n, c.target, c.spec, c.subjects, frozenset(allowed)))
@@ -807,14 +811,24 @@ def _last_reset_core(spec: Spec, order: list[str]) -> str | None:
 
 @operator("irq-route-off", "IRQ-ROUTE")
 def irq_route_off(spec: Spec) -> Iterator[Candidate]:
-    """Make a routing kernel non-routing (`irq_route no`) where some boot order's last reset routes to a core not its own."""
+    """Make a routing kernel non-routing (`irq_route no`): one that routes its SPIs on acquisition
+    where some boot order's last reset routes them to a core not its own and node 0 does not route
+    them, or node 0 of `irq_route primary` where another kernel's SPI then stays at a core not its own."""
     for k in spec.kernels:
-        if not (k.profile.irq_route and k.owned_spis):
-            continue
-        own = {c.name for c in k.cores}
-        if any(_last_reset_core(spec, order) not in own for order in boot_orders(spec)):
-            subjects = frozenset(spi_subject(i.intid) for i in k.owned_spis)
-            yield Candidate(k.name, with_profile(spec, [k.name], "noroute", irq_route=False), subjects)
+        if k.profile.irq_route == "yes" and k.owned_spis and not any(primary_writes(spec, i.intid) for i in k.owned_spis):
+            own = {c.name for c in k.cores}
+            if any(_last_reset_core(spec, order) not in own for order in boot_orders(spec)):
+                subjects = frozenset(spi_subject(i.intid) for i in k.owned_spis)
+                yield Candidate(k.name, with_profile(spec, [k.name], "noroute", irq_route="no"), subjects)
+        if k.profile.irq_route == "primary" and (routed := primary_targets(spec, k)):
+            stranded = []
+            for intid, _ in routed:
+                owners = [o for o in spec.kernels if o is not k and intid in {i.intid for i in o.owned_spis}]
+                if any(_last_reset_core(spec, order) not in {c.name for c in o.cores}
+                       for order in boot_orders(spec) for o in owners):
+                    stranded.append(spi_subject(intid))
+            if stranded:
+                yield Candidate(k.name, with_profile(spec, [k.name], "noroute", irq_route="no"), frozenset(stranded))
 
 
 # ------------------------------------------------------------------ GIC-INIT
@@ -876,7 +890,7 @@ def platform_without_firmware(spec: Spec) -> Iterator[Candidate]:
         yield Candidate("platform", evolve(spec, platform=platform))
 
 
-@operator("dist-init-never", "GIC-INIT", {"IRQ-ROUTE"})
+@operator("dist-init-never", "GIC-INIT", {"IRQ-ROUTE", "IPI-CAP"})
 def dist_init_never(spec: Spec) -> Iterator[Candidate]:
     """Without a loader gic_init, make a kernel that may boot first `dist_init never`."""
     if spec.loader_gic_init:
@@ -897,7 +911,7 @@ def add_loader_gic_init(spec: Spec) -> Iterator[Candidate]:
         yield Candidate("loader", evolve(spec, loader_gic_init=True), frozenset({"system"}))
 
 
-@operator("boot-order-reversed", "GIC-INIT", {"IRQ-ROUTE"})
+@operator("boot-order-reversed", "GIC-INIT", {"IRQ-ROUTE", "IPI-CAP"})
 def boot_order_reversed(spec: Spec) -> Iterator[Candidate]:
     """Reverse a `boot order` that puts a `dist_init always` kernel first: it then resets a live distributor."""
     order = spec.boot_order
@@ -907,9 +921,10 @@ def boot_order_reversed(spec: Spec) -> Iterator[Candidate]:
 
 @operator("drop-boot-order", "GIC-INIT", {"IRQ-ROUTE"})
 def drop_boot_order(spec: Spec) -> Iterator[Candidate]:
-    """Remove a `boot order` that a `dist_init always` or `boot_mask all` kernel relies on."""
+    """Remove a `boot order` that a `dist_init always` kernel or one masking every line (`boot_mask all`,
+    or `primary` on node 0) relies on."""
     order = spec.boot_order
-    if order and any(k.profile.dist_init == "always" or k.profile.boot_mask == "all" for k in order):
+    if order and any(k.profile.dist_init == "always" or masks_every_line(spec, k) for k in order):
         yield Candidate("boot order", evolve(spec, boot_order=None), frozenset({"system"}))
 
 

@@ -12,6 +12,7 @@ import pytest
 
 import checker
 from checker.result import FAILED
+from checker.sel4 import boot_masks, masks_every_line
 from checker.spec import Spec
 from tests.corpus import ROOT, expectations, system_specs
 
@@ -126,7 +127,11 @@ def _check(spec: Spec, r) -> None:
         assert channel.sgi > 15 or (channel.receiver.profile.smp and channel.sgi in (0, 1))
     elif r.id == "IPI-CAP":
         channel = next(c for c in spec.channels if c.name == cex["channel"])
-        assert not channel.sender.profile.sgi_signal or not channel.sender.cores or not channel.receiver.cores
+        ends = (channel.sender, channel.receiver)
+        # An end halts in the fork's dist_init: nothing enables the distributor (no loader, no resetting kernel).
+        fork_halts = not spec.loader_gic_init and not any(k.profile.dist_init in ("always", "first") for k in spec.kernels)
+        assert (not channel.sender.profile.sgi_signal or not channel.sender.cores or not channel.receiver.cores
+                or fork_halts and any(k.profile.dist_init == "check" for k in ends))
     elif r.id == "IPI-SMP":
         kernel = kernels[cex["kernel"]]
         logical = [c.name for c in kernel.cores].index(cex["core"])
@@ -183,11 +188,11 @@ def _check(spec: Spec, r) -> None:
         resets = _resets(spec, order)
         if cex["problem"] == "clobber":
             culprit = kernels[cex["kernel"]]
-            assert order.index(culprit) > 0 and (resets[culprit.name] or culprit.profile.boot_mask == "all")
+            assert order.index(culprit) > 0 and (resets[culprit.name] or masks_every_line(spec, culprit))
         elif cex["problem"] == "twice":
             assert spec.loader_gic_init + sum(resets.values()) >= 2
         else:
-            assert not spec.loader_gic_init and not resets[order[0].name] and order[0].profile.dist_init == "never"
+            assert not spec.loader_gic_init and not resets[order[0].name] and order[0].profile.dist_init in ("never", "check")
     elif r.id == "IRQ-ROUTE":
         order = [kernels[n] for n in cex["boot_order"]]
         assert sorted(cex["boot_order"]) == sorted(kernels)
@@ -195,9 +200,9 @@ def _check(spec: Spec, r) -> None:
         owners = [kernels[n] for n in cex["owners"]]
         resets = _resets(spec, order)
         later_disable = any(
-            order.index(k) > order.index(o) and (resets[k.name] or k.profile.boot_mask == "all") for o in owners for k in order
+            order.index(k) > order.index(o) and (resets[k.name] or boot_masks(spec, k, cex["intid"])) for o in owners for k in order
         )
-        cannot_route_home = any(not o.profile.irq_route or (o.profile.smp and spec.platform.gic.version == 2) for o in owners)
+        cannot_route_home = any(o.profile.irq_route != "yes" or (o.profile.smp and spec.platform.gic.version == 2) for o in owners)
         gic = spec.platform.gic
         group0 = (gic.version == 3 and gic.group1 != "firmware" and not spec.loader_group1
                   and not any(resets[k.name] and gic.group1 == "sel4" and k.profile.group1 == "port" for k in order))

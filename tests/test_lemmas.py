@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from checker.sel4 import has_cpu_interface, order_dependent
 import checker
 import model
 from checker.lemmas import (
@@ -462,7 +463,7 @@ def test_channels_of_one_target_class_reach_the_same_cores_on_the_model(case):
     """EQUAL_KEYS in IPI-TARGET: channels with the same sgi.target_class reach the same cores. Every
     kernel that can boot boots on the model (all able to send SGIs), then each channel is sent
     (SendChannel, when its SGI exists) and its target is sent again with channel_target and two
-    other SGI numbers from the first two kernels that booted (SendSgi); the cores with the SGI pended must be the same
+    other SGI numbers from the first two booted kernels connected to the GIC as the sender is (SendSgi); the cores with the SGI pended must be the same
     for every send of one class (a refused send reaches none)."""
     spec = case.spec
     assume(spec.channels)
@@ -479,7 +480,9 @@ def test_channels_of_one_target_class_reach_the_same_cores_on_the_model(case):
         sends = []
         if c.sender.name in booted and 0 <= c.sgi <= 15:
             sends.append(SendChannel(c.name))
-        for n, sender in enumerate(booted[:2]):
+        # Senders like the channel's: connected to the GIC or not (part of the class).
+        alike = [b for b in booted if has_cpu_interface(spec, spec.kernel(b).cores[0]) == key[2]]
+        for n, sender in enumerate(alike[:2]):
             sends.append(SendSgi(sender, (c.sgi + 3 + 5 * n) & 0xF, target))
         for step in sends:
             reached.setdefault(key, set()).add(pended(machine, step))
@@ -665,7 +668,7 @@ def _must(condition: bool) -> None:
 
 
 BOOT_PROFILES = [*PROFILES] + [
-    Profile(f"boot-{dist_init}-{mask}", dist_init=dist_init, boot_mask=mask, irq_route=True)
+    Profile(f"boot-{dist_init}-{mask}", dist_init=dist_init, boot_mask=mask, irq_route="yes")
     for dist_init in ("always", "first", "never") for mask in ("all", "own")
 ]
 
@@ -683,6 +686,10 @@ def test_boot_behaviour_of_every_profile(profile, cores, loader):
     s, r = spec.kernels
     r = attrs.evolve(r, cores=r.cores[:cores])
     spec = attrs.evolve(spec, kernels=(s, r), loader_gic_init=loader)
+    if profile.dist_init == "check" and cores and not loader:
+        # It boots only after the stock kernel's reset: the resolver refuses the spec (E313).
+        assert order_dependent(spec) == [r]
+        return
     runs = boot_behaviour_on_the_model(spec, require=_must)
     assert len(runs) == 2
     initialises = any(seen["r"][0] for seen in runs.values())

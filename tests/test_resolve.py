@@ -57,14 +57,15 @@ def test_spi_and_ppi_become_intids():
 
 
 def test_builtin_profiles_match_the_table():
-    spec = load("kernel a { cores c0 profile sel4 } kernel b { cores c1 profile sel4-smp } kernel c { cores c2 profile sel4-mk }")
+    spec = load("kernel a { cores c0 profile sel4 } kernel b { cores c1 profile sel4-smp } kernel c { cores c2 profile sel4-mk }"
+                " loader { gic_init }")
     a, b, c = (k.profile for k in spec.kernels)
     table = {
-        "dist_init": ("always", "always", "first"),
-        "boot_mask": ("all", "all", "own"),
+        "dist_init": ("always", "always", "check"),
+        "boot_mask": ("all", "all", "primary"),
         "device_untypeds": ("all", "all", "all"),
         "sgi_signal": (True, False, True),
-        "irq_route": (False, True, True),
+        "irq_route": ("no", "yes", "primary"),
         "smp": (False, True, False),
         "trigger_config": ("runtime", "runtime", "runtime"),
     }
@@ -82,15 +83,16 @@ def test_extends_chain_in_any_order():
         profile plain { boot_mask own }
         kernel k0 { cores c0 profile c }
         kernel k1 { cores c1 profile plain }
+        loader { gic_init }
         """
     )
     c = spec.kernels[0].profile
     assert c.name == "c"
     assert (c.dist_init, c.boot_mask, c.device_untypeds, c.trigger_config, c.smp, c.irq_route, c.sgi_signal) == (
-        "first", "own", "declared", "loader", True, True, True,
+        "check", "primary", "declared", "loader", True, "primary", True,
     )
     plain = spec.kernels[1].profile
-    assert (plain.dist_init, plain.boot_mask, plain.irq_route) == ("always", "own", False)  # extends sel4 by default
+    assert (plain.dist_init, plain.boot_mask, plain.irq_route) == ("always", "own", "no")  # extends sel4 by default
 
 
 def test_ram_slice_names():

@@ -9,7 +9,10 @@ What a boot does follows seL4 16.0.0 (see the README's profile table and
   loader `gic_init`, and it is the first initialiser to boot);
 - a distributor reset disables every SPI and routes every SPI to the booting
   core; `boot_mask all` also disables every SPI up to maxIRQ, one
-  GICD_ICENABLER bit each.
+  GICD_ICENABLER bit each; `boot_mask primary` (the multikernel fork) does
+  that on node 0 only, and disables INTID 32 (SPI 0) on every kernel;
+- a `dist_init check` kernel never resets; whether it comes up is a static
+  fact (`checker/sel4.py`, `dist_ready`).
 `may_initialise`, `may_disable` and `clobbers` read these from the profiles
 (lemma: boot behaviour by profile); `simulate` replays one concrete order.
 
@@ -47,7 +50,7 @@ from typing import TYPE_CHECKING
 from checker.data import frozen
 from checker.lemmas import groups
 from checker.memo import per_spec
-from checker.sel4 import boots, comes_up
+from checker.sel4 import boot_masks, boots, comes_up, masks_at_boot, masks_every_line
 from checker.spec import Kernel, Spec
 
 if TYPE_CHECKING:
@@ -68,19 +71,40 @@ def may_initialise(spec: Spec, k: Kernel) -> bool:
 
 
 def masks_foreign(spec: Spec, k: Kernel) -> bool:
-    """`boot_mask all` masks some SPI that k does not own: init_irqs masks every INTID up to maxIRQ."""
+    """k's init_irqs masks every INTID up to maxIRQ (`boot_mask all`, `primary` on node 0), some SPI
+    among them that k does not own. The fork's mask of SPI 0 on other kernels is not distributor-wide:
+    IRQ-ROUTE judges it for SPI 0's owner."""
+    if not masks_every_line(spec, k):
+        return False
     own = {i.intid for i in k.owned_spis}
     return any(intid not in own for intid in range(32, spec.platform.irq_limit + 1))
 
 
-def may_disable(spec: Spec, k: Kernel) -> bool:
-    """Whether some boot order has k's boot disable SPIs (a reset, or masking every line)."""
-    return boots(spec, k) and (k.profile.boot_mask == "all" or may_initialise(spec, k))
+def may_disable(spec: Spec, k: Kernel, intid: int | None = None) -> bool:
+    """Whether some boot order has k's boot disable SPIs (a reset, or its boot mask): the SPI
+    `intid`, or (None) some SPI."""
+    if may_initialise(spec, k):
+        return True
+    if not masks_at_boot(spec, k):
+        return False
+    if intid is None:
+        # The fork's SPI 0 mask off node 0 disables an SPI k does not own unless k owns SPI 0.
+        spi0 = (k.profile.boot_mask == "primary" and spec.platform.usable(32)
+                and 32 not in {i.intid for i in k.owned_spis})
+        return masks_every_line(spec, k) or spi0
+    return boot_masks(spec, k, intid)
 
 
 def may_clobber(spec: Spec, k: Kernel) -> bool:
     """Whether k's boot can make a distributor-wide write (a reset, or masking other kernels' SPIs)."""
-    return boots(spec, k) and (may_initialise(spec, k) or (k.profile.boot_mask == "all" and masks_foreign(spec, k)))
+    return may_initialise(spec, k) or (masks_at_boot(spec, k) and masks_foreign(spec, k))
+
+
+def needs_initialised(spec: Spec, k: Kernel) -> bool:
+    """k relies on someone else having initialised the distributor when it boots: a `dist_init never`
+    kernel that comes up, or a `dist_init check` kernel that boots (it halts otherwise)."""
+    mode = k.profile.dist_init
+    return (mode == "never" and comes_up(spec, k)) or (mode == "check" and boots(spec, k))
 
 
 def boot_initialises(spec: Spec, order: Sequence[str]) -> dict[str, bool]:
@@ -131,16 +155,30 @@ def simulate(spec: Spec, order: Sequence[str]) -> Simulation:
     done = spec.loader_gic_init
     for name in order:
         k = spec.kernel(name)
-        writes = initialised[name] or (boots(spec, k) and k.profile.boot_mask == "all" and masks_foreign(spec, k))
+        writes = initialised[name] or (masks_at_boot(spec, k) and masks_foreign(spec, k))
         if clobber is None and writes and up_so_far:
             clobber = name
         done = done or initialised[name]
+        if uninitialised is None and not done and needs_initialised(spec, k):
+            uninitialised = name
         if comes_up(spec, k):
-            if uninitialised is None and not done:
-                uninitialised = name
             up_so_far = True
-    some_up = any(comes_up(spec, spec.kernel(n)) for n in order)
+    some_up = any(needs_initialised(spec, spec.kernel(n)) or comes_up(spec, spec.kernel(n)) for n in order)
     return Simulation(initialised, clobber, uninitialised, tuple(initialisers), some_up)
+
+
+def boot_steps(spec: Spec, names: Sequence[str]) -> list[dict]:
+    """Model steps booting these kernels as the spec allows: in its `boot order` when it pins one
+    (given order otherwise), with the kernels booting before them too when one is `dist_init check`
+    and only an earlier kernel's reset enables the distributor for it."""
+    names = list(dict.fromkeys(names))
+    if spec.boot_order is not None:
+        pinned = [k.name for k in spec.boot_order]
+        if not spec.loader_gic_init and any(spec.kernel(n).profile.dist_init == "check" for n in names):
+            names = pinned[: max(pinned.index(n) for n in names) + 1]
+        else:
+            names = [n for n in pinned if n in set(names)]
+    return [{"op": "boot", "kernel": n} for n in names]
 
 
 def representatives(kernels: Sequence[Kernel], key: Callable[[Kernel], Hashable], per_class: int = PER_CLASS) -> list[Kernel]:
@@ -216,14 +254,16 @@ class BootOrder:
             pos_of = s.function(f"pos_of{self.tag}", INDEX_BITS, "int")
             initialises_of = s.function(f"initialises_of{self.tag}", INDEX_BITS, "bool")
             disables_of = s.function(f"disables_of{self.tag}", INDEX_BITS, "bool")
-            self._tables = (pos_of, initialises_of, disables_of)
+            disables_spi0_of = s.function(f"disables_spi0_of{self.tag}", INDEX_BITS, "bool")
+            self._tables = (pos_of, initialises_of, disables_of, disables_spi0_of)
             table = []
             for k in self.kernels:
                 i = self._idx(k)
                 table += [
                     pos_of(i) == self.pos[k.name],
                     initialises_of(i) == self.initialises(k),
-                    disables_of(i) == self.disables_spis(k),
+                    disables_of(i) == self.disables_spis(k, 33),
+                    disables_spi0_of(i) == self.disables_spis(k, 32),
                 ]
             self._definitions["tables"] = s.all_of(table)
         return self._tables
@@ -236,9 +276,9 @@ class BootOrder:
         """Kernel index k's boot resets the distributor."""
         return self._per_kernel_tables()[1](k)
 
-    def disables_of(self, k: BitVec) -> Bool:
-        """Kernel index k's boot disables SPIs it does not own."""
-        return self._per_kernel_tables()[2](k)
+    def disables_of(self, k: BitVec, intid: int) -> Bool:
+        """Kernel index k's boot disables the SPI `intid` (boot masks treat every SPI alike but SPI 0)."""
+        return self._per_kernel_tables()[3 if intid == 32 else 2](k)
 
     # ---------------------------------------------------------------- order
     def before(self, a: Kernel, b: Kernel) -> Bool:
@@ -310,8 +350,8 @@ class BootOrder:
     def may_initialise(self, k: Kernel) -> bool:
         return may_initialise(self.spec, k)
 
-    def may_disable(self, k: Kernel) -> bool:
-        return may_disable(self.spec, k)
+    def may_disable(self, k: Kernel, intid: int | None = None) -> bool:
+        return may_disable(self.spec, k, intid)
 
     def initialises(self, k: Kernel) -> Bool:
         """k's boot resets the distributor."""
@@ -330,15 +370,15 @@ class BootOrder:
             return self.earliest == self._idx(k)
         return self.s.false()
 
-    def disables_spis(self, k: Kernel) -> Bool:
-        """k's boot disables SPIs (a reset, or masking every line up to maxIRQ)."""
-        if k.profile.boot_mask == "all" and boots(self.spec, k):
+    def disables_spis(self, k: Kernel, intid: int) -> Bool:
+        """k's boot disables the SPI `intid` (a reset, or its boot mask)."""
+        if masks_at_boot(self.spec, k) and boot_masks(self.spec, k, intid):
             return self.s.true()
         return self.initialises(k)
 
     def clobbers(self, k: Kernel) -> Bool:
         """k's boot makes a distributor-wide write: a reset, or masking SPIs of others (GIC-INIT)."""
-        if k.profile.boot_mask == "all" and boots(self.spec, k) and masks_foreign(self.spec, k):
+        if masks_at_boot(self.spec, k) and masks_foreign(self.spec, k):
             return self.s.true()
         return self.initialises(k)
 

@@ -22,8 +22,8 @@ from checker.data import frozen
 from checker.errors import EncodingMismatch
 from checker.lemmas import BOOT_BEHAVIOUR, CONCRETE, INTERCHANGEABLE
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
-from checker.obligations.boot_order import (BootOrder, extend, masks_foreign, may_clobber, representatives,
-                                            simulate)
+from checker.obligations.boot_order import (BootOrder, extend, masks_foreign, may_clobber, needs_initialised,
+                                            representatives, simulate)
 from checker.query import Query
 from checker.result import Place
 from checker.sel4 import boots, comes_up
@@ -40,7 +40,9 @@ ENTRY = Entry(
     "the boot order and the first clobbering write",
     (
         "Let one party initialise the distributor: `loader { gic_init }` with `dist_init never` "
-        "kernels, or `dist_init first` (sel4-mk) kernels.",
+        "or `check` (sel4-mk) kernels, or `dist_init first` kernels.",
+        "On `sel4-mk` node 0 (the kernel on the platform's first cpu) masks every SPI at boot: "
+        "pin a `boot order` that boots it first (the fork's boot delay only makes that likely).",
         "Upstream `sel4` (dist_init always) resets the whole distributor at every boot.",
     ),
     family="gic",
@@ -81,11 +83,10 @@ class _Encoding:
             ),
             "uninitialised": s.and_(
                 s.not_(loader),
-                s.any_of(order.boots_before_initialiser(k) for k in self.kernels
-                         if k.profile.dist_init == "never" and comes_up(spec, k)),
+                s.any_of(order.boots_before_initialiser(k) for k in self.kernels if needs_initialised(spec, k)),
             ),
             "twice": count >= 2,
-            "never": s.and_(count == 0, s.fact(any(comes_up(spec, k) for k in self.kernels))),
+            "never": s.and_(count == 0, s.fact(any(comes_up(spec, k) or needs_initialised(spec, k) for k in self.kernels))),
         }
         self.violation = s.and_(order.constraint, s.any_of(self.cases.values()))
         self.reads = order.reads()
@@ -129,7 +130,11 @@ class GicInit(Obligation[None, BadBoot]):
         initialisers = list(sim.initialisers)
         culprit = _culprit(spec, w)
         if w.problem == "never":
-            what = "nothing initialises the distributor: no `loader { gic_init }` and every kernel has `dist_init never`"
+            what = ("nothing initialises the distributor: no `loader { gic_init }`, and every kernel has "
+                    "`dist_init never` or `check`")
+        elif w.problem == "uninitialised" and spec.kernel(culprit).profile.dist_init == "check":
+            what = (f"{culprit} halts at boot: its dist_init (`dist_init check`, the multikernel fork) finds "
+                    "the distributor not enabled, and nobody initialised it before")
         elif w.problem == "uninitialised":
             what = f"{culprit} boots before anyone initialised the distributor"
         elif w.problem == "twice":
@@ -139,7 +144,8 @@ class GicInit(Obligation[None, BadBoot]):
             write = (
                 "GICD_CTLR := 0 (distributor reset, every SPI disabled and routed to itself)"
                 if sim.initialised[culprit]
-                else "GICD_ICENABLER bit by bit for every INTID up to maxIRQ (boot_mask all: other kernels' SPIs masked)"
+                else (f"GICD_ICENABLER bit by bit for every INTID up to maxIRQ (boot_mask {spec.kernel(culprit).profile.boot_mask}"
+                      f"{' on node 0' if spec.kernel(culprit).profile.boot_mask == 'primary' else ''}: other kernels' SPIs masked)")
             )
             what = f"{culprit} boot: {write} while {live} {'is' if ',' not in live else 'are'} live"
         # With nobody to blame alone ("never"), the first kernel's line: its profile is one that never initialises.

@@ -20,7 +20,7 @@ from checker.lemmas import CAPABILITY_TABLE
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.obligations.sgi import sends
 from checker.result import Place
-from checker.sel4 import comes_up
+from checker.sel4 import comes_up, why_down
 from checker.spec import Channel, Spec
 from checker.words import at
 
@@ -78,14 +78,13 @@ class IpiCap(Obligation[Channel, NoCapability]):
             )
         else:
             end = "receiver" if w.missing == "receiver up" else "sender"
-            why = ("it has no core to run on (see CPU-EXCL)" if not kernel.cores else
-                   "it halts at boot, as seL4's gicr_init finds no redistributor for its core (see CPU-IDENT)")
+            why = "it has no core to run on (see CPU-EXCL)" if not kernel.cores else why_down(spec, kernel)
             message = f"channel {c.name}{at(c.span)}: {end} {kernel.name} never comes up: {why}"
         cex = {"channel": c.name, "kernel": kernel.name, "missing": w.missing}
         return Failure(c.name, message, c.span, cex, (Place(f"kernel {kernel.name}", kernel.span),))
 
     def scenario(self, spec: Spec, w: NoCapability) -> Steps:
-        return sends(w.channel)
+        return sends(spec, w.channel)
 
     def expected(self, spec: Spec, w: NoCapability) -> dict[str, Any]:
         if w.missing == "receiver up":

@@ -162,7 +162,7 @@ class IpiMailbox(Obligation[Channel, MailboxProblem]):
 
     def scenario(self, spec: Spec, w: MailboxProblem) -> Steps:
         if w.case in ("sender", "receiver"):
-            return sends(w.channel)
+            return sends(spec, w.channel)
         # The outsider reads the mailbox: the trace shows the route it takes.
         return ({"op": "access", "kernel": w.kernel.name, "address": w.channel.mailbox.region.base, "write": False},)
 

@@ -15,6 +15,7 @@ from checker.data import frozen
 from checker.lemmas import CAPABILITY_TABLE
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.result import Place
+from checker.obligations.boot_order import boot_steps
 from checker.spec import Channel, Spec
 from checker.words import at
 
@@ -70,7 +71,7 @@ class IpiRange(Obligation[Channel, Unusable]):
         return Failure(c.name, f"channel {c.name}{at(c.span)}: {why}", c.span, cex, (Place(f"channel {c.name}", c.span),))
 
     def scenario(self, spec: Spec, w: Unusable) -> Steps:
-        return ({"op": "boot", "kernel": w.channel.receiver.name}, {"op": "bind_channel", "channel": w.channel.name})
+        return (*boot_steps(spec, [w.channel.receiver.name]), {"op": "bind_channel", "channel": w.channel.name})
 
     def expected(self, spec: Spec, w: Unusable) -> dict[str, Any]:
         return {"kind": "sgi-unbound", "channel": w.channel.name}

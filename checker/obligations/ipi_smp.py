@@ -39,6 +39,7 @@ from checker.obligations.sgi import core_tables, enumerate_cores, reaches
 from checker.query import Query
 from checker.result import Place
 from checker.sel4 import comes_up, group1_before_boot, has_cpu_interface, takes_group1_sgis
+from checker.obligations.boot_order import boot_steps
 from checker.spec import Kernel, Spec
 from checker.words import at, hexaddr
 
@@ -187,7 +188,7 @@ class IpiSmp(Obligation[Kernel, LostIpi]):
 
     def scenario(self, spec: Spec, w: LostIpi) -> Steps:
         core = w.kernel.cores[w.logical].name
-        return ({"op": "boot", "kernel": w.kernel.name}, {"op": "smp_ipi", "kernel": w.kernel.name, "core": core, "sgi": RESCHEDULE_SGI})
+        return (*boot_steps(spec, [w.kernel.name]), {"op": "smp_ipi", "kernel": w.kernel.name, "core": core, "sgi": RESCHEDULE_SGI})
 
     def expected(self, spec: Spec, w: LostIpi) -> dict[str, Any]:
         return {"kind": "ipi-misdelivered", "kernel": w.kernel.name, "core": w.kernel.cores[w.logical].name, "reached": list(w.reached)}

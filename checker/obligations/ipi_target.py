@@ -105,7 +105,7 @@ class IpiTarget(Obligation[Channel, Misdelivered]):
         return Failure(c.name, message, c.span, cex, (Place(f"channel {c.name}", c.span),))
 
     def scenario(self, spec: Spec, w: Misdelivered) -> Steps:
-        return sends(w.channel)
+        return sends(spec, w.channel)
 
     def expected(self, spec: Spec, w: Misdelivered) -> dict[str, Any]:
         return {"kind": "sgi-misdelivered", "channel": w.channel.name, "reached": list(w.reached)}

@@ -21,6 +21,7 @@ from checker.lemmas import EQUAL_KEYS, groups
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.obligations.sgi import arrivals
 from checker.result import Place
+from checker.obligations.boot_order import boot_steps
 from checker.spec import Channel, Spec
 from checker.words import at
 
@@ -92,8 +93,7 @@ class IpiUnique(Obligation[None, Merged]):
 
     def scenario(self, spec: Spec, w: Merged) -> Steps:
         a, b = w.first, w.second
-        kernels = list(dict.fromkeys([a.receiver.name, a.sender.name, b.receiver.name, b.sender.name]))
-        steps = [{"op": "boot", "kernel": k} for k in kernels]
+        steps = boot_steps(spec, [a.receiver.name, a.sender.name, b.receiver.name, b.sender.name])
         steps += [{"op": "bind_channel", "channel": a.name}]
         steps += [{"op": "send_channel", "channel": a.name}, {"op": "send_channel", "channel": b.name}, {"op": "deliver"}]
         return tuple(steps)

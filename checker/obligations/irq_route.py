@@ -42,7 +42,8 @@ from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation
 from checker.obligations.boot_order import BootOrder, boot_initialises, extend, may_disable, representatives
 from checker.query import Query
 from checker.result import Place
-from checker.sel4 import boots, comes_up, group1_before_boot, group1_owner, has_cpu_interface, sets_group1
+from checker.sel4 import (boot_masks, boots, masks_at_boot, comes_up, group1_before_boot, group1_owner, has_cpu_interface, is_node0,
+                          logical_index, sets_group1, why_down)
 from checker.spec import Cpu, Kernel, Spec, describe_intid, spi_subject
 from checker.words import at, hexaddr
 
@@ -58,7 +59,10 @@ ENTRY = Entry(
     "the boot order and the SPI's final routing",
     (
         "Upstream seL4 routes every SPI to the booting core and masks all of them: use a "
-        "multikernel profile (`sel4-mk`: dist_init first, boot_mask own, irq_route yes).",
+        "multikernel build (`sel4-mk`, where node 0 routes the other kernels' SPIs) with "
+        "`loader { gic_init }`.",
+        "On `sel4-mk` node 0 masks every SPI at boot and every kernel masks SPI 0: boot node 0 "
+        "first (`boot order`), and keep SPI 0 on node 0 or a kernel that boots after the others.",
         "A kernel that cannot route (`irq_route no`) keeps SPIs only if the distributor reset "
         "routed them to it: fix the boot order with `boot order` or initialise once in the loader.",
         "GICv3 without firmware that puts interrupts into Group 1 (QEMU): add `loader { group1 }`, "
@@ -117,7 +121,7 @@ def acquire_route_value(spec: Spec, owner: Kernel, intid: int) -> int | None:
     CPU-interface number (setIRQTarget in gic_v2.c); GICv3 stores the core's
     MPIDR affinity.
     """
-    if not owner.profile.irq_route:
+    if owner.profile.irq_route != "yes":
         return None
     core = owner.route_core(intid)
     if core is None:
@@ -127,8 +131,53 @@ def acquire_route_value(spec: Spec, owner: Kernel, intid: int) -> int | None:
     return route_value(spec, core)
 
 
+def primary_targets(spec: Spec, router: Kernel) -> tuple[tuple[int, int], ...]:
+    """(INTID, logical target) of every SetIrqTargetCore a kernel's root task makes: none unless it
+    is node 0 with `irq_route primary`; then every SPI of every other kernel with a core, in
+    declaration order, to the logical index of the core it goes to (au-ts/microkit
+    capdl_multikernel routes the SPIs of PDs on other cores from core 0, target = the PD's cpu)."""
+    return _primary_targets(spec).get(router.name, ())
+
+
+@per_spec
+def _primary_targets(spec: Spec) -> dict[str, tuple[tuple[int, int], ...]]:
+    out: dict[str, tuple[tuple[int, int], ...]] = {}
+    for router in spec.kernels:
+        if router.profile.irq_route != "primary" or not is_node0(spec, router) or router.name in out:
+            continue
+        targets = []
+        for other in spec.kernels:
+            if other.name == router.name or not other.cores:
+                continue
+            for intid in _owned(spec)[other.name]:
+                if intid >= 32:
+                    targets.append((intid, logical_index(spec, other.route_core(intid))))
+        out[router.name] = tuple(targets)
+    return out
+
+
+def primary_writes(spec: Spec, intid: int) -> list[tuple[Kernel, int]]:
+    """(router, routing value) of the last SetIrqTargetCore each router that comes up makes for the
+    SPI, where the kernel takes it (target < 8): GICv2 ITARGETSR = BIT(target), the logical index
+    taken as the CPU-interface number; GICv3 IROUTER from the MPIDR table, the target cpu's affinity."""
+    out = []
+    for router in spec.kernels:
+        if not comes_up(spec, router):
+            continue
+        last = [t for i, t in primary_targets(spec, router) if i == intid]
+        if not last:
+            continue
+        target = last[-1]
+        if target >= 8 or not spec.platform.usable(intid):
+            continue  # seL4_InvalidArgument / seL4_RangeError: nothing written
+        value = target if spec.platform.gic.version == 2 else route_value(spec, spec.platform.cpus[target])
+        out.append((router, value))
+    return out
+
+
 def startup_scenario(spec: Spec, order: Sequence[str]) -> Steps:
-    """Boot each kernel in order; right after its boot, its root task acquires every SPI it owns."""
+    """Boot each kernel in order; right after its boot, its root task acquires every SPI it owns,
+    and node 0's (`irq_route primary`) routes the other kernels' SPIs."""
     return _startup(spec, tuple(order))
 
 
@@ -138,6 +187,8 @@ def _startup(spec: Spec, order: tuple[str, ...]) -> Steps:
     for name in order:
         steps.append({"op": "boot", "kernel": name})
         steps += [{"op": "acquire_irq", "kernel": name, "intid": intid} for intid in _owned(spec)[name]]
+        steps += [{"op": "set_irq_target", "kernel": name, "intid": intid, "target": target}
+                  for intid, target in primary_targets(spec, spec.kernel(name))]
     return tuple(steps)
 
 
@@ -161,13 +212,16 @@ def final_route(spec: Spec, intid: int, boot: Sequence[str]) -> tuple[bool, int 
         k = spec.kernel(name)
         if initialised[name]:
             value, writer = reset_route_value(spec, k.cores[0]), f"{name}'s distributor reset at boot"
-        if initialised[name] or (k.profile.boot_mask == "all" and boots(spec, k)):
+        if initialised[name] or (masks_at_boot(spec, k) and boot_masks(spec, k, intid)):
             enabled = False
         if intid in owned[name] and comes_up(spec, k):
             enabled = True
             routed = acquire_route_value(spec, k, intid)
             if routed is not None:
                 value, writer = routed, f"{name}'s IRQ acquisition"
+        for router, routed in primary_writes(spec, intid):
+            if router is k:
+                value, writer = routed, f"{name}'s SetIrqTargetCore"
     return enabled and spec.platform.usable(intid), value, writer
 
 
@@ -206,6 +260,8 @@ def route_class(spec: Spec, spi: OwnedSpi) -> tuple:
     return (
         tuple(k.name for k in spi.owners),
         tuple(acquire_route_value(spec, k, spi.intid) for k in spi.owners),
+        tuple((k.name, v) for k, v in primary_writes(spec, spi.intid)),
+        spi.intid == 32,  # boot masks treat SPI 0 apart (`boot_mask primary`)
         spec.platform.usable(spi.intid),
     )
 
@@ -214,7 +270,7 @@ def route_class(spec: Spec, spi: OwnedSpi) -> tuple:
 class _Write:
     """A write that can route an SPI: the loader's reset, a kernel's reset at boot, an owner's acquisition."""
 
-    kind: str  # "loader" | "reset" | "acquire"
+    kind: str  # "loader" | "reset" | "acquire" | "target" (node 0's SetIrqTargetCore, after its acquisitions)
     kernel: Kernel | None
     value: int | None
 
@@ -264,7 +320,7 @@ class _Resets:
         parts = [named, order.initialises_of(b)] + [self.value_of(b) != v for v in good]
         if after.kind == "reset":
             parts.append(order.before_index(order.idx(after.kernel), b))
-        elif after.kind == "acquire":
+        elif after.kind in ("acquire", "target"):
             parts += [b != order.idx(after.kernel), order.before_index(order.idx(after.kernel), b)]
         return s.all_of(parts)
 
@@ -274,7 +330,7 @@ def _happens(order: BootOrder, w: _Write) -> Bool:
 
 
 def _acquire_after(order: BootOrder, a: Kernel, w: _Write) -> Bool:
-    """Kernel a's acquisition comes after write w."""
+    """Kernel a's acquisitions (and, after them, its SetIrqTargetCore calls) come after write w."""
     if w.kind == "loader":
         return order.s.true()
     if w.kernel is a:
@@ -295,13 +351,13 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
     """
     owners, intid = spi.owners, spi.intid
     disablers = []
-    candidates = [k for k in order.kernels if order.may_disable(k)]
+    candidates = [k for k in order.kernels if order.may_disable(k, intid)]
     for n, o in enumerate(owners):
         if len(candidates) <= EXPLICIT_LIMIT:
-            disablers.append(s.any_of(s.and_(order.disables_spis(k), order.before(o, k)) for k in candidates if k is not o))
+            disablers.append(s.any_of(s.and_(order.disables_spis(k, intid), order.before(o, k)) for k in candidates if k is not o))
             continue
         k, named = order.kernel_var(f"disabler_{n}")
-        disablers.append(s.and_(named, order.disables_of(k), k != order.idx(o), order.before_index(order.idx(o), k)))
+        disablers.append(s.and_(named, order.disables_of(k, intid), k != order.idx(o), order.before_index(order.idx(o), k)))
     disabled = s.or_(s.fact(not implemented), s.all_of(disablers))
     # Group 0 at the end: nobody put SPIs into Group 1 before the boots, and no kernel that sets
     # Group 1 resets the distributor in this order.
@@ -310,6 +366,8 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
     acquisitions = [
         _Write("acquire", o, acquire_route_value(spec, o, intid)) for o in owners if acquire_route_value(spec, o, intid) is not None
     ]
+    targets = [_Write("target", router, value) for router, value in primary_writes(spec, intid)]
+    acquisitions += targets  # timed like acquisitions: right after their kernel's boot
     writes = resets.writes() + acquisitions
     misrouted = []
     for o in owners:
@@ -331,7 +389,7 @@ def _violation(spec: Spec, s: Session, order: BootOrder, resets: _Resets, spi: O
 def relevant_class(spec: Spec, spi: OwnedSpi, k: Kernel) -> tuple:
     """What a kernel that does not own the SPI can do to it at boot: all IRQ-ROUTE tells such kernels apart by."""
     reset = reset_route_value(spec, k.cores[0]) if k.cores else None
-    return (k.profile.dist_init, k.profile.boot_mask, boots(spec, k), comes_up(spec, k), sets_group1(spec, k),
+    return (k.profile.dist_init, boot_masks(spec, k, spi.intid), boots(spec, k), comes_up(spec, k), sets_group1(spec, k),
             tuple(reset in good_routes(spec, o) for o in spi.owners))
 
 
@@ -340,9 +398,10 @@ def kernels_for(spec: Spec, spi: OwnedSpi) -> tuple[list[Kernel], bool]:
     owners and the kernels whose boot can disable or reroute it, of those at most two of each class
     (lemma: interchangeable kernels) unless the order is pinned; in declaration order."""
     owners = {id(o) for o in spi.owners}
-    others = [k for k in spec.kernels if id(k) not in owners and may_disable(spec, k)]
+    routers = {id(r) for r, _ in primary_writes(spec, spi.intid)}
+    others = [k for k in spec.kernels if id(k) not in owners | routers and may_disable(spec, k, spi.intid)]
     kept = others if spec.boot_order is not None else representatives(others, lambda k: relevant_class(spec, spi, k))
-    keep = owners | {id(k) for k in kept}
+    keep = owners | routers | {id(k) for k in kept}
     return [k for k in spec.kernels if id(k) in keep], len(kept) < len(others)
 
 
@@ -367,7 +426,7 @@ class _Encoding:
                 self.classes[key] = _ClassQuery(order, None)
                 continue
             resets = _Resets(spec, order)
-            violation = _violation(spec, s, order, resets, spi, key[2])
+            violation = _violation(spec, s, order, resets, spi, spec.platform.usable(spi.intid))
             # Taken after the query is built: it holds the definitions it uses.
             assumption = s.all_of([order.constraint, resets.table])
             lemma = INTERCHANGEABLE if reduced else EQUAL_KEYS
@@ -416,8 +475,7 @@ class IrqRoute(Obligation[OwnedSpi, Misrouted]):
         enabled, value, writer = (False, None, "nobody") if down else final_route(spec, intid, w.boot)
         owner_names = ", ".join(o.name for o in owners)
         if down:
-            state = (f"{', '.join(down)} never comes up (it halts at boot: seL4's gicr_init finds no redistributor "
-                     "for its core), so it never takes the SPI")
+            state = f"{', '.join(down)} never comes up ({why_down(spec, spec.kernel(down[0]))}), so it never takes the SPI"
         elif intid >= spec.platform.gic.lines:
             state = f"it is not implemented (lines {spec.platform.gic.lines}), so it can never be enabled"
         elif not spec.platform.usable(intid):

@@ -31,6 +31,7 @@ from checker.lemmas import EQUAL_KEYS, groups
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.result import Place
 from checker.sel4 import comes_up
+from checker.obligations.boot_order import boot_steps
 from checker.spec import Irq, Kernel, Spec, describe_intid
 from checker.words import at
 
@@ -123,7 +124,7 @@ class IrqTrigger(Obligation[list[Configuration], Race]):
 
     def scenario(self, spec: Spec, w: Race) -> Steps:
         (irq_i, k_i), (irq_j, k_j) = w.first, w.second
-        steps = [{"op": "boot", "kernel": k.name} for k in (k_i, k_j)]
+        steps = boot_steps(spec, [k_i.name, k_j.name])
         return tuple(steps + [{"op": op, "kernel": (k_i, k_j)[who].name, "intid": (irq_i, irq_j)[who].intid}
                               for op, who in INTERLEAVING])
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from checker.lemmas import EQUAL_KEYS
 from checker.query import Query
 from checker.sel4 import comes_up, has_cpu_interface, takes_group1_sgis
+from checker.obligations.boot_order import boot_steps
 from checker.spec import Channel, Spec, default_target
 
 if TYPE_CHECKING:
@@ -27,10 +28,11 @@ def channel_target(spec: Spec, c: Channel) -> int:
     return target if target is not None else 0
 
 
-def sends(c: Channel) -> tuple[dict, ...]:
-    """Model steps: boot both ends, bind the channel's SGI at the receiver, send it once."""
-    kernels = list(dict.fromkeys([c.receiver.name, c.sender.name]))
-    return tuple([{"op": "boot", "kernel": k} for k in kernels] + [
+def sends(spec: Spec, c: Channel) -> tuple[dict, ...]:
+    """Model steps: boot both ends (the receiver first, unless a `boot order` says otherwise: see
+    `boot_order.boot_steps`),
+    bind the channel's SGI at the receiver, send it once."""
+    return tuple(boot_steps(spec, [c.receiver.name, c.sender.name]) + [
         {"op": "bind_channel", "channel": c.name},
         {"op": "send_channel", "channel": c.name},
     ])

@@ -46,8 +46,12 @@ def clobber_monitor(machine, index, step, events, live) -> list[Violation]:
 
 
 def _masks_foreign(machine, event: RegAccess) -> bool:
-    """A boot-time mask (init_irqs) that disables an SPI the masking kernel does not own."""
+    """A boot-time mask (init_irqs) of a kernel that masks every line, disabling an SPI it does not
+    own. The fork's mask of INTID 32 on every kernel (`boot_mask primary` off node 0) is not
+    distributor-wide: IRQ-ROUTE judges it for the SPI's owner."""
     if event.activity != "init_irqs" or not event.register.startswith("GICD_ICENABLER["):
+        return False
+    if not machine.kernels[event.actor].masks_every_line:
         return False
     word = int(event.register[len("GICD_ICENABLER["):-1])
     own = _own_spis(machine.config, event.actor)
@@ -86,15 +90,19 @@ def init_monitor(machine, index, step, events, live) -> list[Violation]:
     # interrupts, so it boots before nothing; and "every kernel has booted" means every kernel
     # that can. A coreless kernel used to count as booting uninitialised (found by the
     # differential test; GIC-INIT's encoding leaves coreless kernels out).
-    came_up = machine.kernels[step.kernel].booted
+    # A `dist_init check` kernel that halted in dist_init found it uninitialised too.
+    kernel = machine.kernels[step.kernel]
+    came_up = kernel.booted or kernel.halted_uninitialised
     bootable = machine.config.derived("bootable", lambda: frozenset(k.name for k in machine.config.kernels if k.cores))
     if came_up and not reset and not state.initialisers and state.once(("dist-init", "uninitialised", step.kernel)):
-        found.append(Violation("dist-init", index, f"{step.kernel} boots before anyone initialised the distributor",
+        what = "halts in dist_init: it boots" if kernel.halted_uninitialised else "boots"
+        found.append(Violation("dist-init", index, f"{step.kernel} {what} before anyone initialised the distributor",
                                {"problem": "uninitialised", "kernel": step.kernel, "initialisers": ()}))
     # "never": every kernel that can boot has tried (it came up, or halted at boot), at least one
-    # came up, and nobody initialised the distributor.
+    # came up or halted for want of an initialised distributor, and nobody initialised it.
     tried = frozenset(name for name, k in machine.kernels.items() if k.booted or k.halted)
-    if (not state.initialisers and tried >= bootable and machine.live()
+    needy = machine.live() or any(k.halted_uninitialised for k in machine.kernels.values())
+    if (not state.initialisers and tried >= bootable and needy
             and state.once(("dist-init", "never"))):
         found.append(Violation("dist-init", index, "every kernel has booted and nobody initialised the distributor",
                                {"problem": "never", "kernel": None, "initialisers": ()}))

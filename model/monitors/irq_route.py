@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from model.gicv2 import GicV2
 from model.gicv3 import IROUTER_IRM, GicV3, irouter_value
-from model.scenario import AcquireIrq
+from model.scenario import AcquireIrq, Boot, SetIrqTarget
 from model.trace import Delivery, Refusal, Violation
 
 __all__ = ["route_monitor", "delivery_monitor"]
@@ -101,7 +101,14 @@ def route_monitor(machine, index, step, events, live) -> list[Violation]:
             state.acquirers.setdefault(intid, []).append(kernel.name)
             pairs.add((kernel.name, intid))
     state.acquisitions_read = len(log)
-    for intid in machine.gic.changed:
+    rechecked = set(machine.gic.changed)
+    # An SPI left waiting for node 0's SetIrqTargetCore is judged again once node 0 tried to route
+    # it (a refusal changes no register) or halted at boot.
+    if isinstance(step, SetIrqTarget):
+        rechecked.add(step.intid)
+    elif isinstance(step, Boot) and machine.kernels[step.kernel].halted:
+        rechecked.update(_routed_by(machine.config, step.kernel))
+    for intid in rechecked:
         for name in state.acquirers.get(intid, ()):
             pairs.add((name, intid))
     if not pairs:
@@ -111,12 +118,32 @@ def route_monitor(machine, index, step, events, live) -> list[Violation]:
         owner = machine.config.kernel(name)
         register, value, routed_ok = _routing(machine, intid, owner)
         enabled = machine.gic.spi_enabled(intid)
-        if enabled and routed_ok:
+        if enabled and routed_ok or enabled and _awaiting(machine, intid):
             continue
         group = _group(machine, intid)
         if state.once(("spi-misrouted", intid, name, enabled, group, value)):
             found.append(_misrouted(machine, index, name, intid, register, value, enabled))
     return found
+
+
+def _routed_by(config, kernel: str) -> frozenset[int]:
+    """The SPIs a kernel's root task routes with SetIrqTargetCore (node 0 of `irq_route primary`)."""
+    table = config.derived("primary-targets", lambda: {k.name: frozenset(i for i, _ in config.primary_targets(k.name))
+                                                       for k in config.kernels})
+    return table.get(kernel, frozenset())
+
+
+def _awaiting(machine, intid: int) -> bool:
+    """The SPI is still to be routed by node 0: a kernel that routes it with SetIrqTargetCore has
+    neither tried yet nor halted. IRQ-ROUTE judges the routing once every write is made."""
+    routers = machine.config.derived("primary-routers", lambda: tuple(
+        k.name for k in machine.config.kernels if machine.config.primary_targets(k.name)))
+    for name in routers:
+        if intid in _routed_by(machine.config, name):
+            k = machine.kernels[name]  # made on first look-up: a kernel not made yet has done nothing
+            if intid not in k.targeted and not k.halted:
+                return True
+    return False
 
 
 def _group(machine, intid: int) -> int:

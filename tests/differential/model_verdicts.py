@@ -23,7 +23,8 @@ checks run).
   what is judged). IPI-UNIQUE: every pair of channels sent on one machine
   where every kernel has booted, the loader has enabled the distributor and
   every core listens for both SGIs, then delivered.
-* Undecided (None): a kernel involved never comes up (no core, or halted).
+* Undecided (None): a kernel involved never comes up (no core, or halted);
+  IPI-RANGE when some channel's receiver never comes up (nothing is bound).
 """
 
 from __future__ import annotations
@@ -147,6 +148,22 @@ def _run(config: model.MachineConfig, steps) -> model.Machine:
 
 # ---------------------------------------------------------------- IRQ-TRIGGER
 
+Order = tuple[str, ...] | None  # the spec's pinned boot order, if any
+
+
+def _boots(config: model.MachineConfig, order: Order, names) -> list:
+    """Boot steps for these kernels as the spec allows (checker/obligations/boot_order.py,
+    boot_steps, written again here): in the pinned order, with the kernels before them when a
+    `dist_init check` kernel needs an earlier kernel's reset (no loader gic_init)."""
+    names = list(dict.fromkeys(names))
+    if order is not None:
+        if not config.loader_gic_init and any(config.kernel(n).profile.dist_init == "check" for n in names):
+            names = list(order[: max(order.index(n) for n in names) + 1])
+        else:
+            names = [n for n in order if n in set(names)]
+    return [Boot(n) for n in names]
+
+
 def _interleavings() -> list[tuple[tuple[str, str], ...]]:
     """Each kernel's setIRQTrigger is a read (R) then a write (W): the 6 interleavings of two."""
     out = []
@@ -164,7 +181,7 @@ INTERLEAVINGS = _interleavings()
 assert len(INTERLEAVINGS) == 6
 
 
-def trigger_verdict(config: model.MachineConfig) -> set | None:
+def trigger_verdict(config: model.MachineConfig, order: Order = None) -> set | None:
     """Kernel pairs for which some interleaving of two run-time trigger configurations loses one."""
     entries = [(k.name, intid) for k in config.kernels if k.profile.trigger_config == "runtime"
                for intid, trigger in dict.fromkeys(k.spis) if trigger is not None]
@@ -174,7 +191,7 @@ def trigger_verdict(config: model.MachineConfig) -> set | None:
         if ka == kb or pair in failing:
             continue
         for interleaving in INTERLEAVINGS:
-            steps = [Boot(ka), Boot(kb)]
+            steps = _boots(config, order, [ka, kb])
             for who, op in interleaving:
                 kernel, intid = (ka, ia) if who == "a" else (kb, ib)
                 steps.append(TriggerRead(kernel, intid) if op == "R" else TriggerWrite(kernel, intid))
@@ -191,16 +208,17 @@ def trigger_verdict(config: model.MachineConfig) -> set | None:
 # ---------------------------------------------------------------- IPI
 
 
-def ipi_verdicts(config: model.MachineConfig, layout: Iterable[Violation]) -> Verdicts:
+def ipi_verdicts(config: model.MachineConfig, layout: Iterable[Violation], order: Order = None) -> Verdicts:
     """IPI-RANGE, IPI-CAP, IPI-TARGET, IPI-MAILBOX per channel; IPI-UNIQUE per pair."""
     ids = ("IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE")
     out: Verdicts = {k: set() for k in ids}
     exposed = {v.details["mailbox"] for v in layout if v.kind == "mailbox-exposed"}
+    range_undecided = False
     for ch in config.channels:
         if ch.mailbox in exposed:
             out["IPI-MAILBOX"].add(ch.name)
         ends = list(dict.fromkeys([ch.receiver, ch.sender]))
-        steps = [Boot(k) for k in ends] + [BindChannel(ch.name), SendChannel(ch.name)]
+        steps = _boots(config, order, ends) + [BindChannel(ch.name), SendChannel(ch.name)]
         machine = _run(config, steps)
         refused_send = None
         down_sender = False
@@ -214,6 +232,9 @@ def ipi_verdicts(config: model.MachineConfig, layout: Iterable[Violation]) -> Ve
                     out["IPI-RANGE"].add(ch.name)
                 elif _never_up(d["reason"]):
                     out["IPI-CAP"].add(ch.name)
+                    # A receiver that never comes up binds nothing: whether it would refuse the SGI
+                    # number (an smp kernel's reserved 0 and 1) is not shown here.
+                    range_undecided = True
                 else:
                     return {k: None for k in ids}
             elif v.kind == "sgi-misdelivered":
@@ -237,16 +258,18 @@ def ipi_verdicts(config: model.MachineConfig, layout: Iterable[Violation]) -> Ve
                 out["IPI-MAILBOX"].add(ch.name)
         if down_sender:
             # Where the target goes is still IPI-TARGET's: sent by a kernel that is up.
-            verdict = _target_from_another_kernel(config, ch)
+            verdict = _target_from_another_kernel(config, ch, order)
             if verdict is None:
                 return {k: None for k in ids}
             if verdict:
                 out["IPI-TARGET"].add(ch.name)
         elif refused_send is not None:
             # Where would the target go if the sender could send this SGI at all?
-            if _capable_send_misdelivers(config, ch):
+            if _capable_send_misdelivers(config, ch, order):
                 out["IPI-TARGET"].add(ch.name)
-    out["IPI-UNIQUE"] = unique_verdict(config)
+    out["IPI-UNIQUE"] = unique_verdict(config, order)
+    if range_undecided:
+        out["IPI-RANGE"] = None
     return out
 
 
@@ -255,7 +278,7 @@ def _never_up(reason: str) -> bool:
     return "halted" in reason or "not booted" in reason
 
 
-def _target_from_another_kernel(config: model.MachineConfig, ch: model.Channel) -> bool | None:
+def _target_from_another_kernel(config: model.MachineConfig, ch: model.Channel, order: Order = None) -> bool | None:
     """Whether the channel's SGI and target, sent by some kernel that is up, able to send and on a
     connected core, miss the receiving core (None: there is no such kernel)."""
     capable = _capable(config, ch)
@@ -266,12 +289,15 @@ def _target_from_another_kernel(config: model.MachineConfig, ch: model.Channel) 
         if config.gic.version == 2 and not (core.gic_cpu is not None and 0 <= core.gic_cpu < 8):
             continue
         machine = model.Machine(capable)
-        machine.step(Boot(k.name))
+        boots = _boots(capable, order, [k.name])
+        for boot in boots:
+            machine.step(boot)
         if not machine.kernels[k.name].booted:
             continue
         machine.step(SendSgi(k.name, ch.sgi & 0xF, ch.target))
-        pended = [e.core for e in machine.trace if type(e).__name__ == "SgiPended" and e.step == 1]
-        refused = any(type(e).__name__ == "Refusal" and e.step == 1 for e in machine.trace)
+        send = len(boots)  # the send's step index
+        pended = [e.core for e in machine.trace if type(e).__name__ == "SgiPended" and e.step == send]
+        refused = any(type(e).__name__ == "Refusal" and e.step == send for e in machine.trace)
         return refused or pended != [ch.receiver_core]
     return None
 
@@ -284,14 +310,14 @@ def _capable(config: model.MachineConfig, ch: model.Channel) -> model.MachineCon
     return attrs.evolve(config, kernels=kernels, channels=channels)
 
 
-def _capable_send_misdelivers(config: model.MachineConfig, ch: model.Channel) -> bool:
+def _capable_send_misdelivers(config: model.MachineConfig, ch: model.Channel, order: Order = None) -> bool:
     capable = _capable(config, ch)
-    steps = [Boot(k) for k in dict.fromkeys([ch.receiver, ch.sender])] + [SendChannel(ch.name)]
+    steps = _boots(capable, order, [ch.receiver, ch.sender]) + [SendChannel(ch.name)]
     machine = _run(capable, steps)
     return any(v.kind == "sgi-misdelivered" for v in machine.violations)
 
 
-def unique_verdict(config: model.MachineConfig) -> set | None:
+def unique_verdict(config: model.MachineConfig, order: Order = None) -> set | None:
     """Channel pairs that the receiver cannot tell apart: both sent on one fresh machine where
     every kernel has booted and every core listens for both SGIs, then delivered."""
     failing: set = set()
@@ -301,7 +327,7 @@ def unique_verdict(config: model.MachineConfig) -> set | None:
     # initialises it here.
     config = attrs.evolve(config, loader_gic_init=True)
     for a, b in itertools.combinations(config.channels, 2):
-        steps = [Boot(k.name) for k in config.kernels]
+        steps = _boots(config, order, [k.name for k in config.kernels])
         steps += [BindChannel(a.name), BindChannel(b.name)]
         steps += [BindSgi(kernel_of[c.name], sgi, c.name) for c in config.cores if c.name in kernel_of
                   for sgi in dict.fromkeys([a.sgi, b.sgi]) if 0 <= sgi < 16]
@@ -326,6 +352,7 @@ def model_verdicts(spec: Spec, only: Iterable[str] | None = None) -> Verdicts:
     """Every obligation's model verdict (those in `only`, when given)."""
     wanted = set(only) if only else None
     config = machine_config(spec)
+    order = tuple(k.name for k in spec.boot_order) if spec.boot_order is not None else None
     layout, machine = construction(config)
     out: Verdicts = {}
     out.update(layout_verdicts(layout))
@@ -341,15 +368,15 @@ def model_verdicts(spec: Spec, only: Iterable[str] | None = None) -> Verdicts:
         # Kernels whose core seL4 finds no redistributor for halt at boot, on the model as in the encoding.
         out.update(boot_order_verdicts(spec))
     if not wanted or "IRQ-TRIGGER" in wanted:
-        out["IRQ-TRIGGER"] = trigger_verdict(config)
+        out["IRQ-TRIGGER"] = trigger_verdict(config, order)
     if not wanted or wanted & {"IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE"}:
-        out.update(ipi_verdicts(config, layout))
+        out.update(ipi_verdicts(config, layout, order))
     if not wanted or "IPI-SMP" in wanted:
-        out["IPI-SMP"] = smp_verdict(config)
+        out["IPI-SMP"] = smp_verdict(config, order)
     return _only(out, wanted)
 
 
-def smp_verdict(config: model.MachineConfig) -> set:
+def smp_verdict(config: model.MachineConfig, order: Order = None) -> set:
     """smp kernels that, once up, signal one of their cores and the SGI is not pended on exactly it.
     A kernel that does not come up sends no IPI (the encoding proves it by facts)."""
     failing = set()
@@ -357,7 +384,8 @@ def smp_verdict(config: model.MachineConfig) -> set:
         if not k.profile.smp or len(k.cores) < 2:
             continue
         machine = model.Machine(config)
-        machine.step(Boot(k.name))
+        for boot in _boots(config, order, [k.name]):
+            machine.step(boot)
         if not machine.kernels[k.name].booted:
             continue
         for core in k.cores:

@@ -6,6 +6,11 @@ from __future__ import annotations
 from model import (SEL4, SEL4_MK, Channel, Core, Device, Gic, Kernel, MachineConfig, Profile,
                    Region, SharedRegion)
 
+# A multikernel build that resets the distributor when nobody did and routes SPIs on
+# acquisition: no released kernel (the fork, SEL4_MK, only checks the distributor and routes by
+# node 0's SetIrqTargetCore), but the model tests' two-kernel machines need no loader with it.
+MK_FIRST = Profile("mk-first", dist_init="first", boot_mask="own", irq_route="yes", group1="never")
+
 GICD2 = Region("gicd", 0x0800_0000, 0x1000)
 GICC2 = Region("gicc", 0x0801_0000, 0x2000)
 GICD3 = Region("gicd", 0x3880_0000, 0x10000)

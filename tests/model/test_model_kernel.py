@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from tests.model.machines import GICD2, GICD3, machine_config
+from tests.model.machines import MK_FIRST, GICD2, GICD3, machine_config
 from model.kernel import KERNEL_TIMER_IRQ
 from model import (SEL4, SEL4_MK, SEL4_SMP, AcquireIrq, Boot, ConfigureTrigger, Deliver, ErrorEvent,
                    Kernel, Machine, Mmio, RaiseSpi, Refusal, RegAccess, Region, SendSgi, TriggerRead,
@@ -52,7 +52,7 @@ def test_second_stock_boot_takes_every_spi(version: int) -> None:
 @pytest.mark.parametrize("version", [2, 3])
 @pytest.mark.parametrize("loader", [True, False])
 def test_multikernel_profiles_isolate(version: int, loader: bool) -> None:
-    config = machine_config(version, SEL4_MK, loader=loader)
+    config = machine_config(version, MK_FIRST, loader=loader)
     machine = Machine(config)
     run = machine.run(startup_scenario(config) + (RaiseSpi(33), RaiseSpi(34), Deliver()))
     assert run.violations == ()
@@ -66,7 +66,7 @@ def test_multikernel_profiles_isolate(version: int, loader: bool) -> None:
 
 
 def test_loader_init_means_no_kernel_dist_init() -> None:
-    run = Machine(machine_config(2, SEL4_MK, loader=True)).run((Boot("k0"), Boot("k1")))
+    run = Machine(machine_config(2, MK_FIRST, loader=True)).run((Boot("k0"), Boot("k1")))
     setup = [e for e in run.trace if e.step == -1 and isinstance(e, RegAccess)]
     assert setup[0].actor == "loader"
     notes = [e.text for e in run.trace if type(e).__name__ == "Note"]
@@ -100,8 +100,8 @@ def test_v3_dist_init_resets_every_spi_config() -> None:
 
 @pytest.mark.parametrize("version", [2, 3])
 def test_boot_mask_all_masks_other_kernels_spis(version: int) -> None:
-    kernel_profile = attrs.evolve(SEL4_MK, name="mask-all", boot_mask="all")
-    config = machine_config(version, SEL4_MK, k1_profile=kernel_profile)
+    kernel_profile = attrs.evolve(MK_FIRST, name="mask-all", boot_mask="all")
+    config = machine_config(version, MK_FIRST, k1_profile=kernel_profile)
     run = Machine(config).run((Boot("k0"), AcquireIrq("k0", 33), Boot("k1")))
     masks = [e for e in writes(run, 2, "k1") if e.register == "GICD_ICENABLER[1]" and e.value == 1 << 1]
     assert masks and masks[0].before & 1 << 1 and not masks[0].after & 1 << 1
@@ -112,7 +112,7 @@ def test_boot_mask_all_masks_other_kernels_spis(version: int) -> None:
 
 
 def test_trigger_read_read_write_write_loses_one_update() -> None:
-    config = machine_config(2, SEL4_MK)
+    config = machine_config(2, MK_FIRST)
     machine = Machine(config)
     run = machine.run((Boot("k0"), Boot("k1"),
                        TriggerRead("k0", 40), TriggerRead("k1", 41),
@@ -126,13 +126,13 @@ def test_trigger_read_read_write_write_loses_one_update() -> None:
 
 
 def test_sequential_trigger_configuration_keeps_both() -> None:
-    run = Machine(machine_config(3, SEL4_MK)).run((
+    run = Machine(machine_config(3, MK_FIRST)).run((
         Boot("k0"), Boot("k1"), ConfigureTrigger("k0", 40), ConfigureTrigger("k1", 41)))
     assert run.violations == ()
 
 
 def test_v3_trigger_write_is_read_modify_write_of_two_bits() -> None:
-    machine = Machine(machine_config(3, SEL4_MK))
+    machine = Machine(machine_config(3, MK_FIRST))
     run = machine.run((Boot("k0"), ConfigureTrigger("k0", 40)))
     read, = [e for e in run.trace if e.step == 1 and isinstance(e, RegAccess) and e.op == "R"]
     write, = writes(run, 1)
@@ -146,14 +146,14 @@ def test_v3_trigger_write_is_read_modify_write_of_two_bits() -> None:
     (3, "k0", 16, 1, "seL4_RangeError"),
 ])
 def test_sgi_send_refusals(version: int, kernel: str, sgi: int, target: int, error: str) -> None:
-    run = Machine(machine_config(version, SEL4_MK)).run((Boot("k0"), SendSgi(kernel, sgi, target)))
+    run = Machine(machine_config(version, MK_FIRST)).run((Boot("k0"), SendSgi(kernel, sgi, target)))
     refusals = [e for e in run.trace if isinstance(e, Refusal)]
     assert [r.error for r in refusals] == [error]
     assert not writes(run, 1)
 
 
 def test_v3_accepts_any_target_and_the_sgi_is_lost() -> None:
-    run = Machine(machine_config(3, SEL4_MK)).run((Boot("k0"), SendSgi("k0", 3, 0x0909)))
+    run = Machine(machine_config(3, MK_FIRST)).run((Boot("k0"), SendSgi("k0", 3, 0x0909)))
     (write,) = writes(run, 1)
     assert write.register == "ICC_SGI1R_EL1"
     assert [type(e).__name__ for e in run.trace if e.step == 1][-1] == "SgiLost"
@@ -167,7 +167,7 @@ def test_smp_profile_cannot_send_sgis() -> None:
 
 
 def test_v2_sends_sgir_from_raw_target() -> None:
-    run = Machine(machine_config(2, SEL4_MK)).run((Boot("k0"), SendSgi("k0", 5, 2)))
+    run = Machine(machine_config(2, MK_FIRST)).run((Boot("k0"), SendSgi("k0", 5, 2)))
     (write,) = writes(run, 1)
     assert (write.register, write.value) == ("GICD_SGIR", 0x0004_0005)
 

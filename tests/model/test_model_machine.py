@@ -6,18 +6,18 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from tests.model.machines import machine_config
-from model import (SEL4, SEL4_MK, STEP_TYPES, Access, AcquireIrq, BindChannel, Boot, Channel,
+from tests.model.machines import MK_FIRST, machine_config
+from model import (SEL4, STEP_TYPES, Access, AcquireIrq, BindChannel, Boot, Channel,
                    ConfigError, Core, Deliver, ErrorEvent, Kernel, Machine, MemAccess, Mmio, RaiseSpi,
                    Region, SendChannel, scenario_from_json, scenario_to_json, startup_scenario,
                    sgi_target_for, step_from_json)
 
-DECLARED = attrs.evolve(SEL4_MK, name="hardened", device_untypeds="declared")
+DECLARED = attrs.evolve(MK_FIRST, name="hardened", device_untypeds="declared")
 
 
 # ---------------------------------------------------------------- memory
 def test_all_device_untypeds_reach_other_kernels_ram() -> None:
-    machine = Machine(machine_config(2, SEL4_MK))
+    machine = Machine(machine_config(2, MK_FIRST))
     assert machine.can_reach("k1", 0x4000_1000) == "device untyped [0x8012000, 0x50000000)"
     run = machine.run((Access("k1", 0x4000_1000),))
     assert run.violation.kind == "memory-expose"
@@ -26,7 +26,7 @@ def test_all_device_untypeds_reach_other_kernels_ram() -> None:
 
 
 def test_device_untypeds_skip_own_ram_and_gic_frames() -> None:
-    machine = Machine(machine_config(2, SEL4_MK))
+    machine = Machine(machine_config(2, MK_FIRST))
     assert machine.can_reach("k0", 0x4000_0000) == "RAM untyped k0.ram [0x40000000, 0x50000000)"
     assert machine.can_reach("k0", 0x0800_0000) is None          # GICD
     assert machine.can_reach("k0", 0x0801_1000) is None          # GICC
@@ -55,12 +55,12 @@ def test_shared_region_modes() -> None:
     run = machine.run((Access("k1", 0x6000_0000), Access("k1", 0x6000_0000, write=True)))
     assert [(a.allowed, a.write) for a in run.trace if isinstance(a, MemAccess)] == [(True, False), (False, True)]
     assert run.violations == ()
-    stock = Machine(machine_config(2, SEL4_MK)).run((Access("k1", 0x6000_0000, write=True),))
+    stock = Machine(machine_config(2, MK_FIRST)).run((Access("k1", 0x6000_0000, write=True),))
     assert stock.violation.details["reason"] == "shared region mq is read-only for k1"
 
 
 def test_overlap_is_reported_at_construction_with_owners() -> None:
-    config = machine_config(2, SEL4_MK)
+    config = machine_config(2, MK_FIRST)
     k0, k1 = config.kernels
     k1 = attrs.evolve(k1, ram=(Region("k1.ram", 0x4FFF_0000, 0x1000_0000),))
     machine = Machine(attrs.evolve(config, kernels=(k0, k1)))
@@ -84,7 +84,7 @@ def test_spi_delivered_to_wrong_kernel() -> None:
 
 
 def test_raised_spi_stays_pending_while_masked() -> None:
-    machine = Machine(machine_config(3, SEL4_MK))
+    machine = Machine(machine_config(3, MK_FIRST))
     run = machine.run((Boot("k0"), RaiseSpi(33), Deliver(), AcquireIrq("k0", 33), Deliver()))
     deliveries = [(e.step, e.intid) for e in run.trace if type(e).__name__ == "Delivery"]
     assert deliveries == [(4, 33)]
@@ -97,7 +97,7 @@ def channels(*specs: tuple[str, str, str, str, int, int]) -> tuple[Channel, ...]
 
 def test_a55_gicv3_core_number_as_aff0_is_lost() -> None:
     chans = channels(("bad", "k0", "k1", "c1", 5, 0x1), ("good", "k0", "k1", "c1", 6, 0x100))
-    config = machine_config(3, SEL4_MK, a55=True, channels=chans)
+    config = machine_config(3, MK_FIRST, a55=True, channels=chans)
     run = Machine(config).run((Boot("k0"), Boot("k1"), SendChannel("bad"), SendChannel("good")))
     (bad,) = run.violations
     assert bad.kind == "sgi-misdelivered" and bad.step == 2
@@ -108,7 +108,7 @@ def test_a55_gicv3_core_number_as_aff0_is_lost() -> None:
 
 def test_a55_gicv2_target_is_the_interface_number() -> None:
     chans = channels(("ch", "k0", "k1", "c1", 5, 1))
-    config = machine_config(2, SEL4_MK, a55=True, channels=chans)
+    config = machine_config(2, MK_FIRST, a55=True, channels=chans)
     config = attrs.evolve(config, cores=tuple(Core(f"c{i}", i << 8, gic_cpu=i) for i in range(4)))
     run = Machine(config).run((Boot("k0"), Boot("k1"), BindChannel("ch"), SendChannel("ch"), Deliver()))
     assert run.violations == ()
@@ -118,7 +118,7 @@ def test_a55_gicv2_target_is_the_interface_number() -> None:
 
 def test_v2_wrong_interface_reaches_another_core() -> None:
     chans = channels(("ch", "k0", "k1", "c1", 5, 2))
-    run = Machine(machine_config(2, SEL4_MK, channels=chans)).run((Boot("k0"), SendChannel("ch")))
+    run = Machine(machine_config(2, MK_FIRST, channels=chans)).run((Boot("k0"), SendChannel("ch")))
     assert run.violation.kind == "sgi-misdelivered"
     assert run.violation.details["reached"] == ("c2",)
 
@@ -126,7 +126,7 @@ def test_v2_wrong_interface_reaches_another_core() -> None:
 @pytest.mark.parametrize("version", [2, 3])
 def test_two_channels_on_one_sgi_merge(version: int) -> None:
     chans = channels(("a", "k0", "k1", "c1", 5, 1), ("b", "k0", "k1", "c1", 5, 1))
-    run = Machine(machine_config(version, SEL4_MK, channels=chans)).run(
+    run = Machine(machine_config(version, MK_FIRST, channels=chans)).run(
         (Boot("k0"), Boot("k1"), SendChannel("a"), SendChannel("b")))
     assert run.violation.kind == "sgi-merged" and run.violation.step == 3
     assert run.violation.details["channels"] == ("a", "b")
@@ -135,14 +135,14 @@ def test_two_channels_on_one_sgi_merge(version: int) -> None:
 
 def test_mailbox_with_distinct_tags_is_not_merged() -> None:
     chans = (Channel("a", "k0", "k1", "c1", 5, 1, "mq", 1), Channel("b", "k0", "k1", "c1", 5, 1, "mq", 2))
-    run = Machine(machine_config(3, SEL4_MK, channels=chans)).run(
+    run = Machine(machine_config(3, MK_FIRST, channels=chans)).run(
         (Boot("k0"), Boot("k1"), SendChannel("a"), SendChannel("b")))
     assert run.violations == ()
 
 
 def test_v2_different_sources_merge_in_the_notification() -> None:
-    config = machine_config(2, SEL4_MK)
-    k2 = Kernel("k2", SEL4_MK, ("c2",), (Region("k2.ram", 0x5800_0000, 0x100_0000),))
+    config = machine_config(2, MK_FIRST)
+    k2 = Kernel("k2", MK_FIRST, ("c2",), (Region("k2.ram", 0x5800_0000, 0x100_0000),))
     k1 = attrs.evolve(config.kernels[1], ram=(Region("k1.ram", 0x5000_0000, 0x800_0000),))
     chans = channels(("a", "k0", "k1", "c1", 5, 1), ("b", "k2", "k1", "c1", 5, 1))
     config = attrs.evolve(config, kernels=(config.kernels[0], k1, k2), channels=chans)
@@ -156,14 +156,14 @@ def test_v2_different_sources_merge_in_the_notification() -> None:
 
 def test_same_channel_twice_is_not_a_merge() -> None:
     chans = channels(("a", "k0", "k1", "c1", 5, 1))
-    run = Machine(machine_config(3, SEL4_MK, channels=chans)).run(
+    run = Machine(machine_config(3, MK_FIRST, channels=chans)).run(
         (Boot("k0"), Boot("k1"), SendChannel("a"), SendChannel("a")))
     assert run.violations == ()
 
 
 # ---------------------------------------------------------------- scenarios
 def test_every_step_round_trips_through_json() -> None:
-    config = machine_config(2, SEL4_MK, channels=channels(("a", "k0", "k1", "c1", 5, 1)))
+    config = machine_config(2, MK_FIRST, channels=channels(("a", "k0", "k1", "c1", 5, 1)))
     scenario = startup_scenario(config) + (RaiseSpi(33), SendChannel("a"), Deliver(),
                                            Access("k0", 0x10, write=True))
     forms = scenario_to_json(scenario)
@@ -180,7 +180,7 @@ def test_bad_step_json_is_a_value_error() -> None:
 
 
 def test_startup_scenario_order() -> None:
-    config = machine_config(2, SEL4_MK, channels=channels(("a", "k0", "k1", "c1", 5, 1)))
+    config = machine_config(2, MK_FIRST, channels=channels(("a", "k0", "k1", "c1", 5, 1)))
     ops = [step.to_json() for step in startup_scenario(config, ("k1", "k0"))]
     assert ops[0] == {"op": "boot", "kernel": "k1"}
     assert {"op": "bind_channel", "channel": "a"} in ops
@@ -188,14 +188,14 @@ def test_startup_scenario_order() -> None:
 
 
 def test_dangling_names_are_config_errors() -> None:
-    config = machine_config(2, SEL4_MK)
+    config = machine_config(2, MK_FIRST)
     bad = attrs.evolve(config.kernels[0], cores=("c9",), devices=("nope",))
     with pytest.raises(ConfigError, match="kernel k0: no core c9; kernel k0: no device nope"):
         Machine(attrs.evolve(config, kernels=(bad, config.kernels[1])))
 
 
 def test_mmio_errors_are_recorded_and_the_run_goes_on() -> None:
-    machine = Machine(machine_config(2, SEL4_MK))
+    machine = Machine(machine_config(2, MK_FIRST))
     run = machine.run((Mmio("c0", 0x0800_0C00, 1, 0xFF), Boot("k0")))
     errors = [e for e in run.trace if isinstance(e, ErrorEvent)]
     assert [(e.step, e.message) for e in errors] == [
@@ -205,7 +205,7 @@ def test_mmio_errors_are_recorded_and_the_run_goes_on() -> None:
 
 def test_v3_sgi_sent_before_bind_waits_masked() -> None:
     chans = channels(("a", "k0", "k1", "c1", 5, 1))
-    machine = Machine(machine_config(3, SEL4_MK, channels=chans))
+    machine = Machine(machine_config(3, MK_FIRST, channels=chans))
     run = machine.run((Boot("k0"), Boot("k1"), SendChannel("a"), Deliver(), BindChannel("a"), Deliver()))
     assert [(e.step, e.notification) for e in run.trace if type(e).__name__ == "Delivery"] == [(5, "a")]
     assert run.violations == ()
@@ -221,7 +221,7 @@ def test_violation_json_is_plain() -> None:
     (2, False, "c2", 2), (2, True, "c2", 2), (3, False, "c2", 0x2), (3, True, "c2", 0x200),
 ])
 def test_sgi_target_for_reaches_the_core(version: int, a55: bool, core: str, target: int) -> None:
-    config = machine_config(version, SEL4_MK, a55=a55)
+    config = machine_config(version, MK_FIRST, a55=a55)
     assert sgi_target_for(config, core) == target
     chans = (Channel("x", "k0", "k1", core, 5, target),)
     run = Machine(attrs.evolve(config, channels=chans)).run((Boot("k0"), SendChannel("x")))
@@ -229,6 +229,6 @@ def test_sgi_target_for_reaches_the_core(version: int, a55: bool, core: str, tar
 
 
 def test_no_target_reaches_an_aff3_core() -> None:
-    config = machine_config(3, SEL4_MK)
+    config = machine_config(3, MK_FIRST)
     cores = config.cores[:3] + (Core("c3", 1 << 32),)
     assert sgi_target_for(attrs.evolve(config, cores=cores), "c3") is None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.model.machines import GICC2, GICD2, GICD3, GICR3, machine_config
-from model import (SEL4_MK, Boot, ConfigureTrigger, Core, ErrorEvent, Gic, GicV2, GicV3, Machine,
+from tests.model.machines import MK_FIRST, GICC2, GICD2, GICD3, GICR3, machine_config
+from model import (Boot, ConfigureTrigger, Core, ErrorEvent, Gic, GicV2, GicV3, Machine,
                    Mmio, SgiPended, sgi1r_fields, sgi1r_from_target)
 from model.gicv2 import sgir_targets
 
@@ -51,7 +51,7 @@ def test_sgir_list_filter_reaches_listed_implemented_interfaces(mode: int, targe
 @given(st.lists(st.sampled_from([("k0", 40), ("k1", 41), ("k0", 33), ("k1", 34)]), max_size=6))
 @settings(max_examples=30, deadline=None)
 def test_atomic_trigger_configuration_never_loses_an_update(steps) -> None:
-    machine = Machine(machine_config(2, SEL4_MK, lines=96))
+    machine = Machine(machine_config(2, MK_FIRST, lines=96))
     run = machine.run((Boot("k0"), Boot("k1")) + tuple(ConfigureTrigger(k, i) for k, i in steps))
     assert run.violations == ()
 
@@ -59,7 +59,7 @@ def test_atomic_trigger_configuration_never_loses_an_update(steps) -> None:
 @given(st.integers(0, 0xFFF), st.sampled_from([1, 2, 4, 8]))
 @settings(max_examples=60, deadline=None)
 def test_every_gicv2_offset_either_decodes_or_raises_a_recorded_error(offset: int, width: int) -> None:
-    machine = Machine(machine_config(2, SEL4_MK, lines=96))
+    machine = Machine(machine_config(2, MK_FIRST, lines=96))
     machine.step(Mmio("c0", GICD2.base + offset, width))
     events = [e for e in machine.trace if e.step == 0]
     assert len(events) == 1

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.golden import assert_golden
-from tests.model.machines import machine_config
-from model import (SEL4, SEL4_MK, Access, AcquireIrq, BindChannel, Boot, Channel, ConfigureTrigger,
+from tests.model.machines import MK_FIRST, machine_config
+from model import (SEL4, Access, AcquireIrq, BindChannel, Boot, Channel, ConfigureTrigger,
                    Deliver, Machine, RaiseSpi, SendChannel, TriggerRead, TriggerWrite, format_trace)
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -30,7 +30,7 @@ def stock_v2_run():
 
 
 def mk_v3_run():
-    machine = Machine(machine_config(3, SEL4_MK, lines=96, a55=True, loader=True, channels=CHANNELS))
+    machine = Machine(machine_config(3, MK_FIRST, lines=96, a55=True, loader=True, channels=CHANNELS))
     return machine.run((Boot("k0"), Boot("k1"), TriggerRead("k0", 40), TriggerRead("k1", 41),
                         TriggerWrite("k0", 40), TriggerWrite("k1", 41), ConfigureTrigger("k1", 34),
                         AcquireIrq("k1", 34), BindChannel("b"), SendChannel("b"), RaiseSpi(34),

@@ -73,7 +73,7 @@ def test_a_cpu_two_kernels_claim_fails_and_the_model_agrees():
 @pytest.mark.parametrize("text, problem, cores, words", [
     (qemu(c0=""), "none", [], ["has no cpu"]),
     (qemu(c0="cores a0, a3"), "several", ["a0", "a3"], ["has 2 cores (a0, a3)", "profile sel4 is not smp"]),
-    (qemu(c0="cores a0, a3", p0="profile sel4-mk"), "several", ["a0", "a3"], ["profile sel4-mk is not smp"]),
+    (qemu(c0="cores a0, a3", p0="profile sel4-mk") + "loader { gic_init }\n", "several", ["a0", "a3"], ["profile sel4-mk is not smp"]),
     (many(9), "too-many", [f"c{i}" for i in range(9)], ["has 9 cores", "at most 8"]),
 ], ids=["no-cpu", "several-without-smp", "several-with-sel4-mk", "too-many-smp"])
 def test_a_kernel_with_the_wrong_number_of_cores_fails_and_the_model_agrees(text, problem, cores, words):

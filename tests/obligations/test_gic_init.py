@@ -18,7 +18,7 @@ ID = "GIC-INIT"
 
 SPEC = """
 include "platforms/imx8mm.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 profile nev extends mk {{ dist_init never }}
 profile alw extends mk {{ dist_init always }}
 profile maskall extends mk {{ boot_mask all }}

@@ -31,7 +31,7 @@ platform q {{
     device blk  at 0x0a00_0000 size 4K irq spi 16 edge
     max_irq 95
 }}
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 profile mk-port extends mk {{ group1 port }}
 profile up extends sel4 {{ device_untypeds declared boot_mask own dist_init first irq_route yes }}
 {extra}

@@ -17,7 +17,7 @@ ID = "IPI-CAP"
 # k0 is a non-smp multikernel kernel; k1 runs the profile under test (on a1, a2 when smp).
 SPEC = """
 include "platforms/{platform}.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 profile mk-smp extends sel4-smp {{ dist_init first boot_mask own device_untypeds declared }}
 profile nosig extends mk {{ sgi_signal no }}
 loader {{ gic_init group1 }}  // group1: on QEMU GICv3 nobody else puts interrupts into Group 1
@@ -36,7 +36,7 @@ def text(profile="mk", platform="qemu-virt-gicv3"):
 def pended(spec, channel):
     """The cores the channel's SGI becomes pending on when the model boots both ends, binds and sends it."""
     c = next(c for c in spec.channels if c.name == channel)
-    run = replay.run(replay.machine_config(spec), sends(c))
+    run = replay.run(replay.machine_config(spec), sends(spec, c))
     return {e.core for e in run.trace if isinstance(e, SgiPended)}
 
 

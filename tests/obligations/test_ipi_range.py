@@ -15,7 +15,7 @@ ID = "IPI-RANGE"
 # k0, k2: non-smp multikernel kernels; k1: an smp kernel on a1, a2.
 SPEC = """
 include "platforms/qemu-virt-gicv3.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 profile mk-smp extends {smp_base} {{ dist_init first boot_mask own device_untypeds declared {smp_flag} }}
 loader {{ gic_init }}
 kernel k0 {{ profile mk cores a0 ram at 0x4000_0000 size 256M devices uart }}

@@ -83,7 +83,7 @@ def test_a_misdirected_ipi_lands_on_another_kernel_s_core():
 
 def test_the_catalogue_claim_instances_are_the_smp_kernels():
     """"The SGIs an smp kernel sends to its own cores": every kernel with an smp profile, and no other."""
-    more = "kernel k1 { profile sel4-mk cores a0 ram at 0x4000_0000 size 16M }\n"
+    more = "kernel k1 { profile sel4-mk cores a0 ram at 0x4000_0000 size 16M }\nloader { gic_init }\n"
     results = check(smp("qemu-virt-gicv2", "a1, a2", more), ID)
     assert [r.subject for r in results] == ["k0"]
     assert "computed as seL4's ipi_send_target computes them" in ipi_smp.ENTRY.proves

@@ -20,7 +20,7 @@ ID = "IPI-TARGET"
 # ODROID-C4: Cortex-A55 on a GICv2; c0..c3 have MPIDR 0x000..0x300 and CPU interfaces 0..3.
 ODROID = """
 include "platforms/odroidc4.mk"
-profile mk extends sel4-mk { device_untypeds declared }
+profile mk extends sel4-mk { dist_init first boot_mask own irq_route yes device_untypeds declared }
 loader { gic_init }
 kernel k0 { profile mk cores c0 ram at 0x1000_0000 size 256M devices uart_ao }
 kernel k1 { profile mk cores c2 ram at 0x2000_0000 size 1G devices eth }
@@ -30,7 +30,7 @@ kernel k1 { profile mk cores c2 ram at 0x2000_0000 size 1G devices eth }
 # ROCK 3B: Cortex-A55 on a GICv3; core n has affinity 0x{n}00.
 ROCK = """
 include "platforms/rock3b.mk"
-profile mk extends sel4-mk { device_untypeds declared }
+profile mk extends sel4-mk { dist_init first boot_mask own irq_route yes device_untypeds declared }
 kernel k0 { profile mk cores c0 ram at 0x0020_0000 size 0x1fe0_0000 devices uart2 }
 kernel k1 { profile mk cores c2 ram at 0x4000_0000 size 1G devices gmac0 }
 kernel k2 { profile mk cores c3 ram at 0x8000_0000 size 512M devices sata0 }
@@ -41,7 +41,7 @@ kernel k2 { profile mk cores c3 ram at 0x8000_0000 size 512M devices sata0 }
 def pended(spec, channel):
     """The cores the channel's SGI becomes pending on when the model sends it once."""
     c = next(c for c in spec.channels if c.name == channel)
-    run = replay.run(replay.machine_config(spec), sends(c))
+    run = replay.run(replay.machine_config(spec), sends(spec, c))
     return {e.core for e in run.trace if isinstance(e, SgiPended)}
 
 

@@ -16,7 +16,7 @@ ID = "IPI-UNIQUE"
 # Three multikernel kernels, one core each; k0 receives. mb is shared by k1 and k2 towards k0, mb2 by k2 only.
 SPEC = """
 include "platforms/{platform}.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 profile mk-smp extends sel4-smp {{ dist_init first boot_mask own device_untypeds declared }}
 loader {{ gic_init group1 }}  // group1: on QEMU GICv3 nobody else puts interrupts into Group 1
 kernel k0 {{ profile mk cores {c}0 ram at 0x4000_0000 size 256M }}

@@ -20,7 +20,7 @@ ID = "IRQ-ROUTE"
 # Two kernels on QEMU virt (GICv2): k0 owns uart (SPI 1) and gpio (SPI 7), k1 owns virtio0 (SPI 16).
 QEMU_V2 = """
 include "platforms/qemu-virt-gicv2.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 {extra}
 kernel k0 {{ profile {p0} cores a0 ram at 0x4000_0000 size 512M devices uart, gpio }}
 kernel k1 {{ profile {p1} cores a1 ram at 0x6000_0000 size 512M devices virtio0 {k1_extra} }}
@@ -37,7 +37,7 @@ kernel k2 { cores c2 ram at 0x6000_0000 size 512M devices gmac0 }
 # k0 always resets the distributor (a "primary" build), k1 is a plain multikernel build.
 ZYNQMP_PRIMARY = """
 include "platforms/zynqmp.mk"
-profile mk extends sel4-mk { device_untypeds declared }
+profile mk extends sel4-mk { dist_init first boot_mask own irq_route yes device_untypeds declared }
 profile primary extends mk { dist_init always }
 %s
 kernel k0 { profile primary cores c0 ram at 0x1000_0000 size 1G devices uart0 }
@@ -47,7 +47,7 @@ kernel k1 { profile mk cores c1 ram at 0x8_0000_0000 size 2G devices gem3, usb0 
 # An smp kernel derived from upstream SMP seL4, on two cores of a GICv2, routing its SPIs.
 ZYNQMP_SMP = """
 include "platforms/zynqmp.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 profile mk-smp extends sel4-smp {{ dist_init first boot_mask own device_untypeds declared }}
 loader {{ gic_init }}
 kernel k0 {{ profile mk cores c0 ram at 0x1000_0000 size 256M devices uart0 }}
@@ -120,7 +120,7 @@ def test_an_smp_kernel_on_gicv3_routes_by_affinity_and_is_proved():
     """GICv3 IROUTER takes the core's affinity, so an smp `route` to c3 really ends at c3 (IRM=0)."""
     spec = load("""
 include "platforms/rock3b.mk"
-profile mk extends sel4-mk { device_untypeds declared }
+profile mk extends sel4-mk { dist_init first boot_mask own irq_route yes device_untypeds declared }
 profile mk-smp extends sel4-smp { dist_init first boot_mask own device_untypeds declared }
 loader { gic_init }
 kernel k0 { profile mk cores c0 ram at 0x0020_0000 size 0x1fe0_0000 devices uart2 }
@@ -249,7 +249,7 @@ def test_a_later_boot_mask_all_leaves_an_spi_routed_right_but_disabled():
     """"every owned SPI is enabled": a kernel with `boot_mask all` masks every line at its boot."""
     spec = load("""
 include "platforms/rock3b.mk"
-profile mk extends sel4-mk { device_untypeds declared }
+profile mk extends sel4-mk { dist_init first boot_mask own irq_route yes device_untypeds declared }
 profile mk-maskall extends mk { boot_mask all }
 loader { gic_init }
 kernel k0 { profile mk cores c0 ram at 0x0020_0000 size 0x1fe0_0000 devices uart2 }

@@ -15,7 +15,7 @@ ID = "IRQ-TRIGGER"
 # i.MX 8M Mini words: uart1 (SPI 26), uart2 (27), uart3 (28) in word 3; i2c1 (35), i2c2 (36) in 4; gpt1 (55) in 5.
 IMX = """
 include "platforms/imx8mm.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 profile ld extends mk {{ trigger_config loader }}
 loader {{ gic_init }}
 kernel k0 {{ profile {p0} cores a0 ram at 0x4000_0000 size 256M devices {d0} }}
@@ -26,7 +26,7 @@ kernel k1 {{ profile {p1} cores a1 ram at 0x5000_0000 size 256M devices {d1} }}
 # Kernels that own only `irq` lines, on QEMU virt GICv2 (288 INTIDs).
 LINES = """
 include "platforms/qemu-virt-gicv2.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 loader {{ gic_init }}
 kernel k0 {{ profile mk cores a0 ram at 0x4000_0000 size 256M irq {i0} }}
 kernel k1 {{ profile mk cores a1 ram at 0x5000_0000 size 256M irq {i1} }}

@@ -17,7 +17,7 @@ TOP = 1 << 40  # imx8mm: paddr_bits 40
 # i.MX 8M Mini: dram [0x4000_0000, 0xC000_0000); usb1 and usbmisc1 share the page 0x32e4_0000.
 IMX = """
 include "platforms/imx8mm.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 kernel k0 {{ profile {p0} cores a0 {k0} }}
 kernel k1 {{ profile mk cores a1 {k1} }}
 {more}
@@ -121,7 +121,7 @@ def test_the_catalogue_claim_unowned_devices_are_no_one_s():
 
 ODROID = """
 include "platforms/odroidc4.mk"
-profile mk extends sel4-mk {{ device_untypeds declared }}
+profile mk extends sel4-mk {{ dist_init first boot_mask own irq_route yes device_untypeds declared }}
 kernel k0 {{ profile mk cores c0 ram at 0x1000_0000 size 256M devices {d0} }}
 kernel k1 {{ profile mk cores c1 ram at 0x2000_0000 size 256M devices {d1} }}
 """
