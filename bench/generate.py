@@ -113,7 +113,7 @@ def generate(size: Size) -> str:
     for d in range(n_devices):
         irq = f" irq spi {device_spi[d] - 32}{level}" if d in device_spi else ""
         out.append(f"    device dev{d} at {DEVICE_BASE + d * 0x1000:#x} size 4K{irq}")
-    out += [f"    max_irq {lines - 1}", "}", ""]
+    out += [f"    max_irq {min(lines - 1, 1019)}", "}", ""]
     trigger = "runtime" if size.mix in ("mk-noloader", "runtime-triggers", "upstream") else "loader"
     if size.mix == "mk-noloader":
         # No released kernel initialises the distributor only when nobody did: a user-defined
