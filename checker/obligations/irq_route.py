@@ -160,18 +160,22 @@ def primary_writes(spec: Spec, intid: int) -> list[tuple[Kernel, int]]:
     """(router, routing value) of the last SetIrqTargetCore each router that comes up makes for the
     SPI, where the kernel takes it (target < 8): GICv2 ITARGETSR = BIT(target), the logical index
     taken as the CPU-interface number; GICv3 IROUTER from the MPIDR table, the target cpu's affinity."""
-    out = []
+    return _primary_writes(spec).get(intid, [])
+
+
+@per_spec
+def _primary_writes(spec: Spec) -> dict[int, list[tuple[Kernel, int]]]:
+    """INTID -> `primary_writes`, for every SPI some router routes, computed once."""
+    out: dict[int, list[tuple[Kernel, int]]] = {}
     for router in spec.kernels:
         if not comes_up(spec, router):
             continue
-        last = [t for i, t in primary_targets(spec, router) if i == intid]
-        if not last:
-            continue
-        target = last[-1]
-        if target >= 8 or not spec.platform.usable(intid):
-            continue  # seL4_InvalidArgument / seL4_RangeError: nothing written
-        value = target if spec.platform.gic.version == 2 else route_value(spec, spec.platform.cpus[target])
-        out.append((router, value))
+        last = dict(primary_targets(spec, router))  # the last target written for each INTID
+        for intid, target in last.items():
+            if target >= 8 or not spec.platform.usable(intid):
+                continue  # seL4_InvalidArgument / seL4_RangeError: nothing written
+            value = target if spec.platform.gic.version == 2 else route_value(spec, spec.platform.cpus[target])
+            out.setdefault(intid, []).append((router, value))
     return out
 
 
