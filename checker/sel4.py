@@ -173,11 +173,6 @@ def is_node0(spec: Spec, kernel: Kernel) -> bool:
     return bool(kernel.cores) and bool(cpus) and kernel.cores[0].name == cpus[0].name
 
 
-def node0_kernels(spec: Spec) -> tuple[Kernel, ...]:
-    """The kernels on logical cpu 0 (one, unless CPU-EXCL fails)."""
-    return tuple(k for k in spec.kernels if is_node0(spec, k))
-
-
 def logical_index(spec: Spec, cpu: Cpu) -> int:
     """The loader's logical number of a cpu: its position among the platform's cpus."""
     return next(n for n, c in enumerate(spec.platform.cpus) if c.name == cpu.name)
@@ -215,6 +210,19 @@ def dist_ready(spec: Spec, kernel: Kernel) -> bool | None:
     """For a `dist_init check` kernel: the distributor is enabled when it boots (the loader's
     gic_init, or the reset of a kernel booting before it); None: that depends on the boot order.
     True for every other kernel."""
+    known = _dist_ready_table(spec).get(kernel.name)
+    if known is not None and known[0] is kernel:
+        return known[1]
+    return _dist_ready(spec, kernel)
+
+
+@per_spec
+def _dist_ready_table(spec: Spec) -> dict[str, tuple[Kernel, bool | None]]:
+    """name -> (kernel, `dist_ready`) for every kernel of the spec, computed once (IRQ-ROUTE asks per SPI)."""
+    return {k.name: (k, _dist_ready(spec, k)) for k in spec.kernels}
+
+
+def _dist_ready(spec: Spec, kernel: Kernel) -> bool | None:
     if kernel.profile.dist_init != "check" or spec.loader_gic_init:
         return True
     if spec.boot_order is not None:
