@@ -170,10 +170,11 @@ def _primary_writes(spec: Spec) -> dict[int, list[tuple[Kernel, int]]]:
     for router in spec.kernels:
         if not comes_up(spec, router):
             continue
-        last = dict(primary_targets(spec, router))  # the last target written for each INTID
+        # The last target written for each INTID: a call the kernel refuses (seL4_InvalidArgument,
+        # seL4_RangeError) writes nothing and leaves an earlier write in place.
+        last = {intid: target for intid, target in primary_targets(spec, router)
+                if target < 8 and spec.platform.usable(intid)}
         for intid, target in last.items():
-            if target >= 8 or not spec.platform.usable(intid):
-                continue  # seL4_InvalidArgument / seL4_RangeError: nothing written
             value = target if spec.platform.gic.version == 2 else route_value(spec, spec.platform.cpus[target])
             out.setdefault(intid, []).append((router, value))
     return out
