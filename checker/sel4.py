@@ -193,7 +193,7 @@ def boot_masks(spec: Spec, kernel: Kernel, intid: int) -> bool:
 def masks_at_boot(spec: Spec, kernel: Kernel) -> bool:
     """The kernel reaches init_irqs and makes its boot-time masks: it boots and gets past dist_init
     (a `dist_init check` kernel that halts there masks nothing)."""
-    return boots(spec, kernel) and dist_ready(spec, kernel) is not False
+    return boots(spec, kernel) and dist_ready_static(spec, kernel)
 
 
 def resets_distributor(spec: Spec, kernel: Kernel) -> bool:
@@ -287,8 +287,8 @@ def _compute(spec: Spec, kernel: Kernel) -> tuple[bool, bool]:
 
 
 def dist_ready_static(spec: Spec, kernel: Kernel) -> bool:
-    """`dist_ready`, where the boot order decides: the kernel is taken to come up (the resolver
-    refuses such specs, E313, so only `order_dependent` asks)."""
+    """`dist_ready`, the kernel taken to get past dist_init where the boot order decides (the
+    resolver refuses such specs, E313: `order_dependent`)."""
     return dist_ready(spec, kernel) is not False
 
 

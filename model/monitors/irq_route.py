@@ -126,20 +126,23 @@ def route_monitor(machine, index, step, events, live) -> list[Violation]:
     return found
 
 
+def _routed_table(config) -> dict[str, frozenset[int]]:
+    """Kernel name -> the SPIs its root task routes with SetIrqTargetCore, for every kernel that
+    routes some (node 0 of `irq_route primary`), once per configuration."""
+    return config.derived("primary-targets", lambda: {
+        k.name: routed for k in config.kernels if (routed := frozenset(i for i, _ in config.primary_targets(k.name)))})
+
+
 def _routed_by(config, kernel: str) -> frozenset[int]:
-    """The SPIs a kernel's root task routes with SetIrqTargetCore (node 0 of `irq_route primary`)."""
-    table = config.derived("primary-targets", lambda: {k.name: frozenset(i for i, _ in config.primary_targets(k.name))
-                                                       for k in config.kernels})
-    return table.get(kernel, frozenset())
+    """The SPIs a kernel's root task routes with SetIrqTargetCore."""
+    return _routed_table(config).get(kernel, frozenset())
 
 
 def _awaiting(machine, intid: int) -> bool:
     """The SPI is still to be routed by node 0: a kernel that routes it with SetIrqTargetCore has
     neither tried yet nor halted. IRQ-ROUTE judges the routing once every write is made."""
-    routers = machine.config.derived("primary-routers", lambda: tuple(
-        k.name for k in machine.config.kernels if machine.config.primary_targets(k.name)))
-    for name in routers:
-        if intid in _routed_by(machine.config, name):
+    for name, routed in _routed_table(machine.config).items():
+        if intid in routed:
             k = machine.kernels[name]  # made on first look-up: a kernel not made yet has done nothing
             if intid not in k.targeted and not k.halted:
                 return True
