@@ -124,7 +124,7 @@ def generate(size: Size) -> str:
         out.append(f"profile mk extends sel4-mk {{ device_untypeds declared trigger_config {trigger} }}")
     out.append("profile smp extends sel4-smp { device_untypeds declared trigger_config loader }")
     if size.mix not in ("mk-noloader", "upstream"):
-        out.append("loader { gic_init }")
+        out.append("loader { gic_init triggers }")
     out.append("")
     extra_spis = list(range(FIRST_SPI + len(device_spi), FIRST_SPI + size.spis))
     for n in range(k):

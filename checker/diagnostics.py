@@ -51,6 +51,7 @@ CODES: Mapping[str, str] = {
     "E311": "invalid boot order",
     "E312": "invalid channel",
     "E313": "boot depends on the boot order",
+    "E314": "the loader sets no triggers",
     # warnings
     "W001": "waiver matches no failure",
     "W002": "seL4's maxIRQ of the platform is not given",

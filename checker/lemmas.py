@@ -207,6 +207,15 @@ BOOT_BEHAVIOUR = Lemma(
     "kernels may do what is read from the profiles",
 )
 
+TRIGGER_WRITES = Lemma(
+    "trigger writes",
+    "an SPI's GICD_ICFGR field only ever holds level (the GIC's reset value, and what every distributor "
+    "reset covering its word writes), its declared trigger (written by its owner or the loader), or a copy "
+    "of one of these written back by another SPI's read-modify-write; so a level SPI always ends level, and "
+    "an edge SPI ends level iff nobody sets it, a reset covering its word can follow the setting, or another "
+    "kernel's run-time read-modify-write of the word can straddle the owner's",
+)
+
 SMP_IPI_WRITES = Lemma(
     "seL4's IPI writes",
     "the register writes seL4's ipi_send_target makes for an smp kernel's IPI to its logical core i "

@@ -85,6 +85,7 @@ def machine_config(spec: Spec) -> model.MachineConfig:
         ),
         channels=channels,
         loader_gic_init=spec.loader_gic_init,
+        loader_triggers=spec.loader_triggers,
         loader_group1=spec.loader_group1,
         max_irq=plat.max_irq,
     )

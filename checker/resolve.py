@@ -25,6 +25,7 @@ from checker.spec import (
     SPI_BASE,
     Access,
     Channel,
+    describe_intid,
     Cpu,
     Device,
     Gic,
@@ -47,7 +48,7 @@ MAX_CHANNELS = 16384
 MAX_REGIONS = 65536
 DEFAULT_PADDR_BITS = 40
 DEFAULT_PAGE = 4096
-LOADER_ACTIONS = ("gic_init", "group1")
+LOADER_ACTIONS = ("gic_init", "triggers", "group1")
 
 _KIND_WORDS = {
     "platform": "a platform",
@@ -154,7 +155,7 @@ class Resolver:
         kernels = self._kernels(platform, profiles)
         shared = self._shared(kernels)
         channels = self._channels(kernels, shared)
-        loader_gic_init, loader_group1 = self._loader()
+        loader_gic_init, loader_triggers, loader_group1 = self._loader()
         boot_order = self._boot_order(kernels)
         waivers = self._waivers()
         if platform is None or any(d.is_error for d in self.diags):
@@ -166,6 +167,7 @@ class Resolver:
             channels=tuple(channels),
             profiles=tuple(profiles.values()),
             loader_gic_init=loader_gic_init,
+            loader_triggers=loader_triggers,
             loader_group1=loader_group1,
             boot_order=boot_order,
             waivers=tuple(waivers),
@@ -180,7 +182,25 @@ class Resolver:
                 f"`dist_init check`, which halts unless the distributor is already enabled, and only {enablers} "
                 "it; add `loader { gic_init }` or pin a `boot order`",
                 k.span))
+        if not spec.loader_triggers:
+            self._loader_configured_triggers(spec)
         return None if any(d.is_error for d in self.diags) else spec
+
+    def _loader_configured_triggers(self, spec: Spec) -> None:
+        """E314: a kernel leaves its triggers to a loader that sets none (once per kernel)."""
+        for k in spec.kernels:
+            if k.profile.trigger_config != "loader":
+                continue
+            declared = [irq for irq in k.owned_spis if irq.trigger is not None]
+            if not declared:
+                continue
+            where = f"profile '{k.profile.name}'" + (f" ({k.profile.span})" if k.profile.span else "")
+            self.diags.append(error(
+                "E314",
+                f"kernel '{k.name}' leaves its SPIs' triggers to the loader (`trigger_config loader` in {where}), "
+                f"but the loader sets none, so {describe_intid(declared[0].intid)} would keep whatever dist_init "
+                "left; add `triggers` to the `loader { ... }` block, or use `trigger_config runtime` or `none`",
+                k.span))
 
     def _within_limits(self) -> bool:
         """Refuse specs beyond what pcheck is built and measured for, before any work on them."""
@@ -539,17 +559,19 @@ class Resolver:
         )
 
     # ------------------------------------------------------------ loader, boot order, waivers
-    def _loader(self) -> tuple[bool, bool]:
-        """(gic_init, group1): the loader's distributor reset, and its Group 1 / wake step."""
+    def _loader(self) -> tuple[bool, bool, bool]:
+        """(gic_init, triggers, group1): the loader's distributor reset, its trigger writes, and its
+        Group 1 / wake step."""
         loader = _once(self.diags, "the loader block", _items(self.files, ast.LoaderAst))
         if loader is None:
-            return False, False
+            return False, False, False
         for action in loader.actions:
             if action.text not in LOADER_ACTIONS:
                 self.diags.append(
                     error("E305", f"'{action.text}' is not a loader action; the loader knows {', '.join(LOADER_ACTIONS)}{did_you_mean(action.text, LOADER_ACTIONS)}", action.span)
                 )
-        return any(a.text == "gic_init" for a in loader.actions), any(a.text == "group1" for a in loader.actions)
+        done = {a.text for a in loader.actions}
+        return "gic_init" in done, "triggers" in done, "group1" in done
 
     def _boot_order(self, kernels: dict[str, Kernel]) -> tuple[Kernel, ...] | None:
         order = _once(self.diags, "the boot order", _items(self.files, ast.BootOrderAst))

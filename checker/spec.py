@@ -141,7 +141,7 @@ class Profile:
     sgi_signal: bool = True
     irq_route: str = "no"  # yes (on acquisition) | no | primary (node 0's SetIrqTargetCore)
     smp: bool = False
-    trigger_config: str = "runtime"  # runtime | loader
+    trigger_config: str = "runtime"  # runtime | loader | none
     group1: str = "port"  # port | never: writes Group 1 where its platform's seL4 port does (GICv3)
     span: Span | None = None
 
@@ -160,7 +160,7 @@ PROFILE_FLAGS: dict[str, tuple[str, ...]] = {
     "sgi_signal": ("yes", "no"),
     "irq_route": ("yes", "no", "primary"),
     "smp": ("yes", "no"),
-    "trigger_config": ("runtime", "loader"),
+    "trigger_config": ("runtime", "loader", "none"),
     "group1": ("port", "never"),
 }
 
@@ -263,6 +263,9 @@ class Spec:
     channels: tuple[Channel, ...] = ()
     profiles: tuple[Profile, ...] = ()  # user-defined ones, for reference
     loader_gic_init: bool = False
+    # `loader { triggers }`: the loader writes the declared trigger of every SPI of a
+    # `trigger_config loader` kernel into GICD_ICFGR before any kernel runs.
+    loader_triggers: bool = False
     # `loader { group1 }`: the loader puts every interrupt into Group 1 and wakes every redistributor.
     loader_group1: bool = False
     boot_order: tuple[Kernel, ...] | None = None

@@ -100,6 +100,8 @@ class Profile:
     # node 0's root task routes other kernels' SPIs with SetIrqTargetCore (the fork).
     irq_route: str = "no"
     smp: bool = False
+    # "runtime": the root task sets each declared trigger (setIRQTrigger); "loader": the loader
+    # does; "none": nobody does (plain IRQControl_Get), the field keeps what dist_init left.
     trigger_config: str = "runtime"
     # GICv3: "port" writes Group 1 where the seL4 port of the platform does (Gic.group1 "sel4");
     # "never": never writes a group register (the au-ts multikernel fork at c99714a6).
@@ -174,6 +176,8 @@ class MachineConfig:
     shared: tuple[SharedRegion, ...] = ()
     channels: tuple[Channel, ...] = ()
     loader_gic_init: bool = False
+    # The loader writes the declared trigger of every SPI of a `trigger_config loader` kernel.
+    loader_triggers: bool = False
     # The loader puts every interrupt into Non-secure Group 1 and wakes every redistributor (GICv3).
     loader_group1: bool = False
     # seL4's maxIRQ for the platform port (None: the GIC's last line). The kernel
@@ -363,6 +367,7 @@ def config_to_json(config: MachineConfig) -> dict[str, Any]:
         "shared": [{"name": s.name, "region": _region_json(s.region), "access": [list(a) for a in s.access]} for s in config.shared],
         "channels": [attrs.asdict(c) for c in config.channels],
         "loader_gic_init": config.loader_gic_init,
+        "loader_triggers": config.loader_triggers,
         "loader_group1": config.loader_group1,
         "max_irq": config.max_irq,
     }
@@ -408,6 +413,8 @@ def config_from_json(data: dict[str, Any]) -> MachineConfig:
             ),
             channels=tuple(Channel(**c) for c in data["channels"]),
             loader_gic_init=bool(data["loader_gic_init"]),
+            # Files written before `loader { triggers }` existed: the loader's gic_init set them.
+            loader_triggers=bool(data.get("loader_triggers", data["loader_gic_init"])),
             loader_group1=bool(data.get("loader_group1", False)),
             max_irq=None if data.get("max_irq") is None else int(data["max_irq"]),
         )

@@ -274,8 +274,10 @@ class KernelInstance:
     def _trigger_allowed(self, intid: int, invocation: str) -> bool:
         if not self._live(invocation):
             return False
-        if self.profile.trigger_config != "runtime":
+        if self.profile.trigger_config == "loader":
             return self._refuse(invocation, "trigger configured by the loader")
+        if self.profile.trigger_config == "none":
+            return self._refuse(invocation, "its root task sets no trigger (trigger_config none)")
         if not 16 <= intid <= self.max_irq:
             return self._refuse(invocation, "seL4_RangeError")
         if self.triggers.get(intid) is None:

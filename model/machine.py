@@ -19,6 +19,7 @@ from model.gicv3 import GicV3
 from model.kernel import KernelInstance
 from model.memory import MemoryMap, Owned
 from model.monitors import MONITORS, MonitorState, construction_violations, forget_taken_sgis
+from model.monitors.irq_trigger import note_icfgr_writers
 from model.scenario import (Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger, Deliver,
                             Mmio, RaiseSpi, SendChannel, SendSgi, SetIrqTarget, SmpIpi, Step, TriggerRead,
                             TriggerWrite)
@@ -110,9 +111,10 @@ class Machine:
     # ------------------------------------------------------------ setup
     def _setup(self) -> None:
         self.violations += construction_violations(self)
-        if self.config.loader_gic_init or self.config.loader_group1:
+        if self.config.loader_gic_init or self.config.loader_group1 or self.config.loader_triggers:
             self._load()
         self._commit(-1)
+        note_icfgr_writers(self.monitor, self.trace)
         # The monitors' first runs look at every configured trigger and every
         # acquisition, whatever changed before them.
         self.gic.changed.clear()
@@ -164,15 +166,13 @@ class Machine:
         port.activity = "loader"
         if self.config.loader_group1 and isinstance(driver, V3Driver):
             driver.loader_group1(core)
-        if not self.config.loader_gic_init:
-            port.activity = ""
-            return
-        driver.dist_init(core, upstream=False)
+        if self.config.loader_gic_init:
+            driver.dist_init(core, upstream=False)
         words: dict[int, list[tuple[int, bool, str]]] = {}
-        for kernel in self.config.kernels:
+        for kernel in self.config.kernels if self.config.loader_triggers else ():
             if kernel.profile.trigger_config == "loader":
                 for intid, trigger in kernel.spis:
-                    if trigger is not None and intid >= 32:
+                    if trigger is not None and 32 <= intid < self.gic.lines:
                         words.setdefault(intid // 16, []).append((intid, trigger == "edge", kernel.name))
         for _, spis in sorted(words.items()):
             word = driver.trigger_read(core, spis[0][0]) or 0

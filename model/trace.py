@@ -165,7 +165,7 @@ class Violation:
     """An isolation property broken by a step (step -1: by the configuration).
 
     kind is one of the monitor names (memory-expose, memory-overlap,
-    spi-misrouted, spi-delivered-to-wrong-kernel, dist-clobber, trigger-lost,
+    spi-misrouted, spi-delivered-to-wrong-kernel, dist-clobber, trigger-wrong,
     sgi-misdelivered, sgi-merged); details holds plain values.
     """
 

@@ -1,7 +1,8 @@
 // The system of imx8mm-icfgr-word.mk with the trigger modes configured once
 // by the loader (`trigger_config loader`) instead of by each kernel at run
-// time: uart2 and uart4 still share GICD_ICFGR word 3, but no kernel writes
-// it after boot, so no update can be lost.
+// time (`loader { gic_init triggers }`): SPI 30 (edge), uart2 and uart4 still
+// share GICD_ICFGR word 3, but the loader writes it before any kernel runs and
+// no kernel (`dist_init check`) resets it, so SPI 30 ends edge.
 //
 // expect: proved
 
@@ -12,13 +13,14 @@ profile mk extends sel4-mk {
     trigger_config loader
 }
 
-loader { gic_init }
+loader { gic_init triggers }
 
 kernel k0 {
     profile mk
     cores a0
     ram at 0x4000_0000 size 1G
     devices uart2
+    irq spi 30 edge
 }
 
 kernel k1 {

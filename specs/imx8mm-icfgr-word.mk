@@ -1,12 +1,14 @@
-// Mistake: the two consoles uart2 (SPI 27, INTID 59) and uart4 (SPI 29,
-// INTID 61) go to different kernels. Their trigger bits sit in the same
-// GICD_ICFGR word (word 3, INTIDs 48..63), and seL4 sets a trigger with an
-// unlocked read-modify-write of that word, so two kernels acquiring their
-// UART interrupts at the same time can lose one configuration.
-//  - IRQ-TRIGGER k0,k1.
-// imx8mm-icfgr-loader.mk is the same system made safe.
+// Mistake: k0 takes an edge-triggered line from a board FPGA (SPI 30,
+// INTID 62) besides its console uart2 (SPI 27), and k1 takes uart4 (SPI 29,
+// INTID 61). All three sit in GICD_ICFGR word 3 (INTIDs 48..63), and seL4
+// sets a trigger with an unlocked read-modify-write of that word.
+//  - IRQ-TRIGGER spi 30: k1 reads word 3 (SPI 30 still level), k0 writes
+//    edge, k1 writes back the word it read: SPI 30 ends level.
+// The UARTs are level-triggered like the GIC's reset value: a stale write
+// puts back the same bits, so they are proved. imx8mm-icfgr-loader.mk is the
+// same system made safe.
 //
-// expect: failed IRQ-TRIGGER k0,k1
+// expect: failed IRQ-TRIGGER spi 30
 
 include "platforms/imx8mm.mk"
 
@@ -21,6 +23,7 @@ kernel k0 {
     cores a0
     ram at 0x4000_0000 size 1G
     devices uart2
+    irq spi 30 edge
 }
 
 kernel k1 {

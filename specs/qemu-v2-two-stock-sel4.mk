@@ -8,14 +8,17 @@
 //  - IRQ-ROUTE spi 1, spi 16: the second boot re-routes every SPI to its own
 //    core and a non-SMP kernel cannot route back; over all boot orders both
 //    kernels' SPIs can end up at the other kernel's core.
-// IRQ-TRIGGER holds: SPI 1 (INTID 33) and SPI 16 (INTID 48) lie in different
-// GICD_ICFGR words.
+//  - IRQ-TRIGGER spi 16: the virtio transport's line is edge-triggered, and
+//    whichever kernel boots after k1 has set it resets GICD_ICFGR[3] to level
+//    (GICv2 dist_init writes words 2 .. lines/32-1). SPI 1 is level like the
+//    reset value and is proved.
 //
 // expect: failed MEM-EXPOSE k0
 // expect: failed MEM-EXPOSE k1
 // expect: failed GIC-INIT system
 // expect: failed IRQ-ROUTE spi 1
 // expect: failed IRQ-ROUTE spi 16
+// expect: failed IRQ-TRIGGER spi 16
 
 include "platforms/qemu-virt-gicv2.mk"
 

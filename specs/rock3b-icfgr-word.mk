@@ -1,11 +1,13 @@
 // Mistake: the two spare UARTs go to different kernels: uart1 (SPI 117,
-// INTID 149) to k0 and uart2 (SPI 118, INTID 150) to k1. Both lie in
-// GICD_ICFGR word 9 (INTIDs 144..159), which seL4 updates with an unlocked
+// INTID 149) to k0 and uart2 (SPI 118, INTID 150) to k1, and k1 also takes
+// an edge-triggered line from an expansion board (SPI 120, INTID 152). All lie
+// in GICD_ICFGR word 9 (INTIDs 144..159), which seL4 updates with an unlocked
 // read-modify-write when a root task acquires the IRQ.
-//  - IRQ-TRIGGER k0,k1.
+//  - IRQ-TRIGGER spi 120: k0's stale write of word 9 can put SPI 120 back to
+//    level. The UARTs, level like the reset value, are proved.
 // uart1 and uart2 are in different 4 KiB pages (0xfe65_0000, 0xfe66_0000).
 //
-// expect: failed IRQ-TRIGGER k0,k1
+// expect: failed IRQ-TRIGGER spi 120
 
 include "platforms/rock3b.mk"
 
@@ -28,6 +30,7 @@ kernel k1 {
     cores c1
     ram at 0x8000_0000 size 512M
     devices uart2
+    irq spi 120 edge
 }
 
 channel kick {

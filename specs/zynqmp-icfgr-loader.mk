@@ -14,7 +14,7 @@ profile mk extends sel4-mk {
     trigger_config loader
 }
 
-loader { gic_init }
+loader { gic_init triggers }
 
 kernel k0 {
     profile mk

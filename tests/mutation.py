@@ -58,7 +58,7 @@ import checker  # noqa: E402
 from checker.catalogue import OBLIGATION_IDS  # noqa: E402
 from checker.obligations.boot_order import boot_initialises  # noqa: E402
 from checker.regions import DEVICE, GIC, RAM, SHARED, all_regions, page_span  # noqa: E402
-from checker.sel4 import masks_every_line, order_dependent  # noqa: E402
+from checker.sel4 import comes_up, masks_every_line, order_dependent  # noqa: E402
 from checker.obligations.irq_route import primary_targets, primary_writes  # noqa: E402
 from checker.result import FAILED, INTERNAL_ERROR, UNKNOWN, WAIVED  # noqa: E402
 from checker.spec import SEL4, Channel, Irq, Kernel, Region, Spec, default_target, spi_subject  # noqa: E402
@@ -355,12 +355,6 @@ def boot_orders(spec: Spec) -> list[list[str]]:
 def may_boot_after_another(spec: Spec, kernel: str) -> bool:
     """Some considered boot order has another kernel live when `kernel` boots."""
     return any(order.index(kernel) > 0 for order in boot_orders(spec))
-
-
-def pair(spec: Spec, a: str, b: str) -> str:
-    """`a,b` in kernel declaration order (how IRQ-TRIGGER names kernel pairs)."""
-    names = [k.name for k in spec.kernels]
-    return ",".join(sorted((a, b), key=names.index))
 
 
 def both_orders(a: str, b: str) -> frozenset[str]:
@@ -757,40 +751,70 @@ def spi_past_1019(spec: Spec) -> Iterator[Candidate]:
 # ------------------------------------------------------------------ IRQ-TRIGGER
 
 
-@operator("spi-into-foreign-icfgr-word", "IRQ-TRIGGER")
-def spi_into_foreign_icfgr_word(spec: Spec) -> Iterator[Candidate]:
-    """Renumber a kernel's SPI (with a trigger mode) into a free INTID of the ICFGR word of another kernel's SPI."""
+@operator("edge-spi-into-foreign-icfgr-word", "IRQ-TRIGGER")
+def edge_spi_into_foreign_icfgr_word(spec: Spec) -> Iterator[Candidate]:
+    """Give a kernel that sets triggers at run time an `irq spi N edge` line at a free INTID of the
+    GICD_ICFGR word of another such kernel's SPI: the other kernel's stale write can put it back to level."""
     taken = mentioned_intids(spec)
-    lines = spec.platform.gic.lines
-    runtime = [k for k in spec.kernels if k.profile.trigger_config == "runtime"]
+    runtime = [k for k in spec.kernels if k.profile.trigger_config == "runtime" and comes_up(spec, k)]
     for a, b in itertools.permutations(runtime, 2):
-        words = sorted({i.intid // 16 for i in b.owned_spis if i.trigger})
-        for d in a.devices:
-            for irq in d.irqs:
-                if not (irq.is_spi and irq.trigger) or irq.intid // 16 in words:
-                    continue
-                free = next((n for w in words for n in range(w * 16, w * 16 + 16) if n >= 32 and n < lines and n not in taken), None)
-                if free is not None:
-                    yield Candidate(
-                        f"{spi_subject(irq.intid)} of {a.name} to {spi_subject(free)}, beside {b.name}'s",
-                        move_spi(spec, d.name, irq.intid, free),
-                        frozenset({pair(spec, a.name, b.name)}),
-                    )
+        words = sorted({i.intid // 16 for i in b.owned_spis if i.trigger and spec.platform.usable(i.intid)})
+        free = next((n for w in words for n in range(w * 16, w * 16 + 16)
+                     if n >= 32 and spec.platform.usable(n) and n not in taken), None)
+        if free is not None:
+            yield Candidate(f"edge {spi_subject(free)} to {a.name}, beside {b.name}'s",
+                            with_kernel(spec, a.name, irqs=a.irqs + (Irq(free, "edge"),)),
+                            frozenset({spi_subject(free)}))
 
 
-def _racing_pairs(spec: Spec) -> set[str]:
-    entries = [(i.intid // 16, k.name) for k in spec.kernels if k.profile.trigger_config == "runtime" for i in k.owned_spis if i.trigger]
-    return {pair(spec, a, b) for (wa, a), (wb, b) in itertools.combinations(entries, 2) if wa == wb and a != b}
+def _edge_spis(spec: Spec, kernels: Iterable[str]) -> set[str]:
+    """`spi N` of the edge SPIs the named kernels alone own, seL4 accepts, and set (they come up)."""
+    names = set(kernels)
+    owners: dict[int, set[str]] = {}
+    for k in spec.kernels:
+        for irq in k.owned_spis:
+            owners.setdefault(irq.intid, set()).add(k.name)
+    out = set()
+    for k in spec.kernels:
+        if k.name in names and comes_up(spec, k):
+            first: dict[int, str] = {}
+            for irq in k.owned_spis:
+                if irq.trigger:
+                    first.setdefault(irq.intid, irq.trigger)
+            out |= {spi_subject(i) for i, t in first.items()
+                    if t == "edge" and owners[i] == {k.name} and spec.platform.usable(i)}
+    return out
+
+
+@operator("profile-trigger-none", "IRQ-TRIGGER")
+def profile_trigger_none(spec: Spec) -> Iterator[Candidate]:
+    """Change a profile to `trigger_config none` (its root tasks set no trigger): its kernels' edge SPIs stay level."""
+    profiles = dict.fromkeys(k.profile.name for k in spec.kernels if k.profile.trigger_config != "none")
+    for name in profiles:
+        users = [k.name for k in spec.kernels if k.profile.name == name]
+        mutated = with_profile(spec, users, "none", trigger_config="none")
+        edges = _edge_spis(mutated, users)
+        if edges:
+            yield Candidate(f"profile {name}", mutated, frozenset(edges))
 
 
 @operator("profile-trigger-runtime", "IRQ-TRIGGER")
 def profile_trigger_runtime(spec: Spec) -> Iterator[Candidate]:
-    """Change a profile from `trigger_config loader` to `runtime` (for every kernel that uses it)."""
+    """Change a profile from `trigger_config loader` to `runtime` where its kernels' edge SPIs share a
+    GICD_ICFGR word with another kernel's run-time trigger: that kernel's stale write can undo them."""
     profiles = dict.fromkeys(k.profile.name for k in spec.kernels if k.profile.trigger_config == "loader")
     for name in profiles:
         users = [k.name for k in spec.kernels if k.profile.name == name]
         mutated = with_profile(spec, users, "runtime", trigger_config="runtime")
-        races = _racing_pairs(mutated)
+        words = {}
+        for k in mutated.kernels:
+            if k.profile.trigger_config == "runtime" and comes_up(mutated, k):
+                for irq in k.owned_spis:
+                    if irq.trigger and mutated.platform.usable(irq.intid):
+                        words.setdefault(irq.intid // 16, set()).add((k.name, irq.intid))
+        races = {s for s in _edge_spis(mutated, users)
+                 if any(k != who and i != int(s.split()[1]) + 32
+                        for who in users for k, i in words.get((int(s.split()[1]) + 32) // 16, ()))}
         if races:
             yield Candidate(f"profile {name}", mutated, frozenset(races))
 
@@ -834,7 +858,7 @@ def irq_route_off(spec: Spec) -> Iterator[Candidate]:
 # ------------------------------------------------------------------ GIC-INIT
 
 
-@operator("stock-sel4", "GIC-INIT", {"IRQ-ROUTE", "MEM-EXPOSE", "IPI-MAILBOX"})
+@operator("stock-sel4", "GIC-INIT", {"IRQ-ROUTE", "MEM-EXPOSE", "IPI-MAILBOX", "IRQ-TRIGGER"})
 def stock_sel4(spec: Spec) -> Iterator[Candidate]:
     """Replace a non-smp kernel's profile by stock `sel4` (dist_init always, boot_mask all, no routing, all untypeds)."""
     for k in spec.kernels:
@@ -842,13 +866,13 @@ def stock_sel4(spec: Spec) -> Iterator[Candidate]:
             continue
         if not (spec.loader_gic_init or may_boot_after_another(spec, k.name)):
             continue  # it boots first and alone resets: nothing is clobbered
-        extras = {"IRQ-ROUTE"}
+        extras = {"IRQ-ROUTE", "IRQ-TRIGGER"}  # its resets can put other kernels' edge SPIs back to level
         if len(spec.kernels) > 1 or spec.shared:  # device untypeds `all` reach other kernels' memory
             extras |= {"MEM-EXPOSE", "IPI-MAILBOX"}
         yield Candidate(k.name, with_kernel(spec, k.name, profile=SEL4), frozenset({"system"}), frozenset(extras))
 
 
-@operator("dist-init-always", "GIC-INIT", {"IRQ-ROUTE"})
+@operator("dist-init-always", "GIC-INIT", {"IRQ-ROUTE", "IRQ-TRIGGER"})
 def dist_init_always(spec: Spec) -> Iterator[Candidate]:
     """Make a kernel reset the distributor at every boot (`dist_init always`) where a loader or an earlier kernel did it."""
     for k in spec.kernels:

@@ -1,24 +1,44 @@
-"""IRQ-TRIGGER: no two kernels can race on one GICD_ICFGR word at run time.
+"""IRQ-TRIGGER: every SPI in use ends with the trigger mode declared for it.
 
-One instance, `all`, decided by facts. The entries are the SPIs whose owner
-configures a trigger mode at run time (`trigger_config runtime` and a
-declared trigger), one GICD_ICFGR read-modify-write each (seL4's
-setIRQTrigger), made by kernels that come up (checker/sel4.py). Only SPIs
-seL4 accepts count, since it refuses setIRQTrigger above maxIRQ before
-touching the register (IRQ-RANGE reports them; found by the differential
-test: two kernels' SPI 37 on a 64-line GIC was reported as a race).
+One instance per SPI whose trigger is set: a declared trigger (`level` or
+`edge`) of an SPI one kernel owns. Who sets it is the owner's profile flag
+`trigger_config`:
 
-Entries are grouped by their GICD_ICFGR word (16 INTIDs each): entries of
-different words touch different registers and cannot race, while any two
-entries of one word made by two kernels can, because the kernels run on
-their own cores at the same time and nothing orders their read-modify-writes
-(lemma: grouping by equal keys). One failure per racing kernel pair, shown in
-the lowest word they share with their lowest INTIDs there: the first kernel
-reads, the second reads, the first writes, the second writes back the word it
-read before that write, and the first kernel's configuration is lost.
-The cost is linear in the entries, plus one failure per racing pair (at most
-120 pairs in a word of 16 INTIDs).
-Model: `model/monitors/irq_trigger.py` (trigger-lost).
+* `runtime`: its root task, with IRQControl_GetTrigger, which makes seL4's
+  setIRQTrigger read GICD_ICFGR[n] (16 INTIDs per 32-bit word), change the
+  SPI's Int_config[1] bit and write the word back. Only for an SPI seL4
+  accepts (at most maxIRQ, on a line the GIC has) and a kernel that comes up;
+* `loader`: the loader's `triggers` step, before any kernel runs (E314 when
+  the loader has none);
+* `none`: nobody (plain IRQControl_Get, as Genode's core does): the field
+  keeps what the GIC's reset and the distributor resets left.
+
+Decided by facts (lemma: trigger writes). A field only ever holds one of
+three values: its reset value, level (the GIC's reset state, QEMU's and the
+ARM GIC-400/GIC-500 implementations'; docs/sel4-facts.md), level again after a
+distributor reset that covers its word (GICv3 dist_init: every SPI word;
+GICv2 dist_init, upstream's quirk: words 2 .. lines/32-1 only; the loader's
+`gic_init`: every word, before anything else), or the declared trigger
+written by whoever sets it; a read-modify-write of another SPI of the word
+writes back a copy of one of these. So a `level` SPI always ends level, and
+an `edge` SPI can end level exactly when
+
+* nobody sets it (`trigger_config none`): **unset**;
+* a distributor reset covering its word can come after it is set: a kernel
+  with `dist_init always` that may boot after the owner (the owner's own
+  reset comes before its setIRQTrigger), a `dist_init first` kernel that may
+  be the first to reset after a `dist_init never` owner came up, or, for a
+  loader-set SPI, any kernel that may reset at all (the owner included):
+  **reset**. A pinned `boot order` decides which kernels boot after which;
+* another kernel sets a different SPI of the word at run time while the owner
+  does: it reads the word (the field level), the owner writes edge, the other
+  kernel writes back what it read: **stale**. Nothing orders two kernels'
+  run-time calls, whatever the boot order.
+
+A read-modify-write from a stale read that changes no field is harmless and
+is not a failure. SPIs two kernels own are IRQ-EXCL's failures and are left
+out here (their setIRQTrigger writes still count as other kernels' writes).
+Model: `model/monitors/irq_trigger.py` (trigger-wrong).
 """
 
 from __future__ import annotations
@@ -27,12 +47,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
-from checker.lemmas import EQUAL_KEYS, groups
+from checker.lemmas import TRIGGER_WRITES
+from checker.memo import per_spec
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
+from checker.obligations.boot_order import boot_initialises, boot_steps
 from checker.result import Place
-from checker.sel4 import comes_up
-from checker.obligations.boot_order import boot_steps
-from checker.spec import Irq, Kernel, Spec, describe_intid
+from checker.sel4 import boots, comes_up
+from checker.spec import Irq, Kernel, Spec, describe_intid, spi_subject
 from checker.words import at
 
 if TYPE_CHECKING:
@@ -40,99 +61,225 @@ if TYPE_CHECKING:
 
 ENTRY = Entry(
     "IRQ-TRIGGER",
-    "trigger configuration cannot be lost",
-    "No two kernels configure trigger modes at run time on SPIs that share one GICD_ICFGR word (16 "
-    "INTIDs per word), which would lose an update.",
-    "the interleaving of reads and writes that loses it",
+    "every SPI ends with its declared trigger",
+    "Once every kernel has booted and set its SPIs' triggers, each SPI's GICD_ICFGR field holds the trigger "
+    "declared for it, in every boot order and every interleaving of the kernels' read-modify-writes of the "
+    "shared 32-bit words (16 INTIDs per word), starting from what the GIC's reset and dist_init leave.",
+    "the writes after which an edge SPI's field ends level",
     (
-        "Move one SPI to another ICFGR word (INTIDs 16k .. 16k+15 share word k).",
-        "Configure triggers once in the loader (`trigger_config loader`).",
+        "Set triggers once, in the loader: `trigger_config loader` in the profile and `loader { gic_init triggers }`.",
+        "Give the devices whose SPIs share a GICD_ICFGR word (INTIDs 16k .. 16k+15) to one kernel: "
+        "its calls run one after the other.",
+        "Make sure no kernel resets the distributor after another has set a trigger (`dist_init check` or "
+        "`never` after `loader { gic_init }`, or a `boot order` that boots the resetting kernel first).",
+        "If the kernels' root tasks serialise their configuration by a protocol pcheck cannot see, say so with "
+        "`allow IRQ-TRIGGER for spi N because ...`.",
     ),
     family="ownership",
 )
 
-Configuration = tuple[Irq, Kernel]
-
-# The interleaving a failure shows: the first kernel's read-modify-write is overtaken.
-INTERLEAVING = (("trigger_read", 0), ("trigger_read", 1), ("trigger_write", 0), ("trigger_write", 1))
+SETTERS = ("runtime", "loader", "none")
 
 
 @frozen
-class Race:
-    first: Configuration  # its update is lost
-    second: Configuration  # writes back a stale word
+class Setting:
+    """An SPI's declared trigger and who sets it (`trigger_config` of its owner)."""
+
+    irq: Irq
+    owner: Kernel
+
+    @property
+    def how(self) -> str:
+        return self.owner.profile.trigger_config
 
 
-def runtime_triggers(spec: Spec) -> list[Configuration]:
-    """SPIs whose owner configures a trigger mode at run time (one GICD_ICFGR read-modify-write each).
+@frozen
+class WrongEnd:
+    """An execution after which an edge SPI's field is level."""
 
-    An SPI a kernel lists twice is configured once, with the first trigger it declares."""
-    out = []
+    setting: Setting
+    cause: str  # "unset" | "reset" | "stale"
+    other: Kernel | None = None  # who resets (reset) or writes back a stale word (stale)
+    other_irq: Irq | None = None  # the SPI the stale writer sets
+
+
+def _first_declared(k: Kernel) -> list[Irq]:
+    """The kernel's SPIs with a declared trigger, each once, with the first trigger it declares."""
+    first: dict[int, Irq] = {}
+    for irq in k.owned_spis:
+        if irq.trigger is not None:
+            first.setdefault(irq.intid, irq)
+    return list(first.values())
+
+
+def _is_set(spec: Spec, k: Kernel, irq: Irq) -> bool:
+    """The SPI's trigger matters: the loader writes it (on a line the GIC has), or the owner comes up
+    and seL4 accepts the SPI (IRQ-RANGE reports the others)."""
+    if k.profile.trigger_config == "loader":
+        return spec.loader_triggers and irq.intid < spec.platform.gic.lines
+    return comes_up(spec, k) and spec.platform.usable(irq.intid)
+
+
+@per_spec
+def settings(spec: Spec) -> list[Setting]:
+    """Every SPI whose trigger is set and that one kernel owns, in kernel and declaration order."""
+    found = [Setting(irq, k) for k in spec.kernels for irq in _first_declared(k) if _is_set(spec, k, irq)]
+    owners: dict[int, set[str]] = {}
     for k in spec.kernels:
-        if k.profile.trigger_config != "runtime" or not comes_up(spec, k):
-            continue
-        first: dict[int, Irq] = {}
         for irq in k.owned_spis:
-            if irq.trigger is not None:
-                first.setdefault(irq.intid, irq)
-        out += [(irq, k) for irq in first.values() if spec.platform.usable(irq.intid)]
+            owners.setdefault(irq.intid, set()).add(k.name)
+    return [s for s in found if len(owners[s.irq.intid]) == 1]
+
+
+@per_spec
+def runtime_writes(spec: Spec) -> dict[int, list[tuple[Irq, Kernel]]]:
+    """GICD_ICFGR word -> the setIRQTrigger read-modify-writes of it, in kernel and declaration order."""
+    out: dict[int, list[tuple[Irq, Kernel]]] = {}
+    for k in spec.kernels:
+        if k.profile.trigger_config == "runtime" and comes_up(spec, k):
+            for irq in _first_declared(k):
+                if spec.platform.usable(irq.intid):
+                    out.setdefault(irq.intid // 16, []).append((irq, k))
     return out
 
 
-def races(spec: Spec, entries: Sequence[Configuration]) -> list[Race]:
-    """One race per pair of kernels sharing a word: their lowest shared word, each kernel's lowest INTID there."""
-    order = {id(k): n for n, k in enumerate(spec.kernels)}
-    found: dict[tuple[int, int], Race] = {}
-    for word, members in sorted(groups(entries, lambda e: e[0].intid // 16).items()):
-        lowest: dict[int, Configuration] = {}
-        for irq, k in sorted(members, key=lambda e: e[0].intid):
-            lowest.setdefault(order[id(k)], (irq, k))
-        kernels = sorted(lowest)
-        for i, a in enumerate(kernels):
-            for b in kernels[i + 1:]:
-                found.setdefault((a, b), Race(lowest[a], lowest[b]))
-    return [found[pair] for pair in sorted(found)]
+def reset_covers(spec: Spec, word: int) -> bool:
+    """A kernel's dist_init writes level into this GICD_ICFGR word: GICv3 every SPI word; GICv2
+    `config[i >> 5]` for i = 64, 96, .. below the line count, i.e. words 2 .. lines/32-1 only."""
+    lines = spec.platform.gic.lines
+    last = lines // 16 if spec.platform.gic.version == 3 else lines // 32
+    return 2 <= word < last
 
 
-class IrqTrigger(Obligation[list[Configuration], Race]):
+def resetters_after(spec: Spec, s: Setting) -> list[Kernel]:
+    """The kernels whose distributor reset can come after the SPI's trigger is set."""
+    order = [k.name for k in spec.boot_order] if spec.boot_order is not None else None
+    resets = boot_initialises(spec, order) if order is not None else {}
+    out = []
+    for k in spec.kernels:
+        if not boots(spec, k) or k.profile.dist_init not in ("always", "first"):
+            continue
+        if s.how == "loader":  # set before every boot: any reset comes after it
+            may = resets[k.name] if order is not None else (k.profile.dist_init == "always" or not spec.loader_gic_init)
+        elif k is s.owner:  # its own reset comes before its own setIRQTrigger
+            may = False
+        elif order is not None:
+            may = order.index(k.name) > order.index(s.owner.name) and resets[k.name]
+        else:
+            # `first` resets only if nothing reset before it: the owner came up without a reset.
+            may = k.profile.dist_init == "always" or (not spec.loader_gic_init and s.owner.profile.dist_init == "never")
+        if may:
+            out.append(k)
+    return out
+
+
+def wrong_end(spec: Spec, s: Setting) -> WrongEnd | None:
+    """An execution that leaves the SPI's field different from its declared trigger, if there is one."""
+    if s.irq.trigger != "edge":
+        return None  # every value a field can hold is level or a copy of its own declared trigger
+    if s.how == "none":
+        return WrongEnd(s, "unset")
+    word = s.irq.intid // 16
+    if reset_covers(spec, word):
+        resetters = resetters_after(spec, s)
+        if resetters:
+            return WrongEnd(s, "reset", resetters[0])
+    if s.how == "runtime":
+        for irq, k in runtime_writes(spec).get(word, []):
+            if k is not s.owner and irq.intid != s.irq.intid:
+                return WrongEnd(s, "stale", k, irq)
+    return None
+
+
+class IrqTrigger(Obligation[Setting, WrongEnd]):
     entry = ENTRY
 
-    def instances(self, spec: Spec, session: Session) -> Sequence[Instance[list[Configuration]]]:
-        return [Instance("all", spec.platform.span, runtime_triggers(spec))]
+    def instances(self, spec: Spec, session: Session) -> Sequence[Instance[Setting]]:
+        return [Instance(spi_subject(s.irq.intid), s.irq.span, s) for s in settings(spec)]
 
-    def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[list[Configuration]]]) -> list[Facts]:
-        return [Facts(EQUAL_KEYS, tuple(races(spec, instances[0].item)))]
+    def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[Setting]]) -> list[Facts]:
+        out = []
+        for instance in instances:
+            found = wrong_end(spec, instance.item)
+            out.append(Facts(TRIGGER_WRITES, () if found is None else (found,)))
+        return out
 
-    def failure(self, spec: Spec, w: Race) -> Failure:
-        (irq_i, k_i), (irq_j, k_j) = w.first, w.second
-        word = irq_i.intid // 16
-        steps = ", ".join(f"{(k_i, k_j)[who].name} {'reads' if op == 'trigger_read' else 'writes'}" for op, who in INTERLEAVING)
-        message = (
-            f"{describe_intid(irq_i.intid)} of {k_i.name}{at(irq_i.span)} and {describe_intid(irq_j.intid)} of "
-            f"{k_j.name}{at(irq_j.span)} share GICD_ICFGR[{word}]: {steps} GICD_ICFGR[{word}]; "
-            f"{k_j.name}'s write puts back a stale word and {k_i.name}'s {irq_i.trigger} "
-            f"configuration of {describe_intid(irq_i.intid)} is lost"
-        )
-        cex = {
-            "word": word,
-            "register": f"GICD_ICFGR[{word}]",
-            "interleaving": [{"op": op, "kernel": (k_i, k_j)[who].name, "intid": (irq_i, irq_j)[who].intid} for op, who in INTERLEAVING],
-            "lost": {"kernel": k_i.name, "intid": irq_i.intid},
-        }
-        places = (Place(f"{k_i.name} configures it", irq_i.span), Place(f"{k_j.name} configures it", irq_j.span))
-        return Failure(f"{k_i.name},{k_j.name}", message, irq_j.span, cex, places)
+    def failure(self, spec: Spec, w: WrongEnd) -> Failure:
+        irq, o = w.setting.irq, w.setting.owner
+        spi = describe_intid(irq.intid)
+        word = irq.intid // 16
+        register = f"GICD_ICFGR[{word}]"
+        head = f"{spi} of {o.name} is declared edge{at(irq.span)}"
+        places = [Place(f"{o.name}'s {spi}, declared edge", irq.span)]
+        cex: dict[str, Any] = {"intid": irq.intid, "kernel": o.name, "register": register, "declared": "edge",
+                               "ends": "level", "cause": w.cause, "set_by": w.setting.how}
+        if w.cause == "unset":
+            message = (f"{head}, but nobody sets its trigger: {o.name}'s profile '{o.profile.name}' says "
+                       f"`trigger_config none`, so it stays level as the GIC's reset and dist_init leave it; "
+                       "set it at run time (`trigger_config runtime`) or in the loader (`trigger_config loader` "
+                       "with `loader { triggers }`)")
+            location = o.span
+            cex["writes"] = []
+        elif w.cause == "reset":
+            k = w.other
+            assert k is not None
+            when = "when it is the first to reset" if k.profile.dist_init == "first" else "whenever it boots"
+            after = "" if k is o or w.setting.how == "loader" else f" after {o.name}"
+            fix = (f"give {k.name} `dist_init check` or `never` (with `loader {{ gic_init }}`)"
+                   + ("" if w.setting.how == "loader" else f", or pin a `boot order` that boots {k.name} before {o.name}"))
+            message = (f"{head} and {setting_words(w.setting)}, but {k.name} can boot{after} and reset {register} "
+                       f"to level: its profile '{k.profile.name}' has `dist_init {k.profile.dist_init}`, which resets "
+                       f"{when}; {fix}")
+            location = k.span
+            places.append(Place(f"{k.name} resets the distributor", k.span))
+            cex["writes"] = [{"who": "loader" if w.setting.how == "loader" else o.name, "sets": irq.intid, "to": "edge"},
+                             {"who": k.name, "resets": register}]
+        else:
+            j, t = w.other, w.other_irq
+            assert j is not None and t is not None
+            message = (f"{head} and {o.name} sets it at run time, while {j.name} sets {describe_intid(t.intid)}"
+                       f"{at(t.span)} in the same {register}: {j.name} reads the word, {o.name} writes edge, "
+                       f"{j.name} writes back the word it read and the field ends level. Set both in the loader "
+                       "(`trigger_config loader`, `loader { triggers }`), give both devices to one kernel, or "
+                       "serialise the two kernels' configuration and waive this")
+            location = o.span
+            places += [Place(f"{j.name}'s {describe_intid(t.intid)}", t.span), Place(f"{j.name}", j.span)]
+            cex["writes"] = [{"who": who.name, "op": op, "intid": i.intid} for who, op, i in self._stale_ops(w)]
+        return Failure(spi_subject(irq.intid), message, location, cex, tuple(places))
 
-    def scenario(self, spec: Spec, w: Race) -> Steps:
-        (irq_i, k_i), (irq_j, k_j) = w.first, w.second
-        steps = boot_steps(spec, [k_i.name, k_j.name])
-        return tuple(steps + [{"op": op, "kernel": (k_i, k_j)[who].name, "intid": (irq_i, irq_j)[who].intid}
-                              for op, who in INTERLEAVING])
+    @staticmethod
+    def _stale_ops(w: WrongEnd) -> list[tuple[Kernel, str, Irq]]:
+        o, s, j, t = w.setting.owner, w.setting.irq, w.other, w.other_irq
+        assert j is not None and t is not None
+        return [(j, "trigger_read", t), (o, "trigger_read", s), (o, "trigger_write", s), (j, "trigger_write", t)]
 
-    def expected(self, spec: Spec, w: Race) -> dict[str, Any]:
-        return {"kind": "trigger-lost", "intid": w.first[0].intid, "kernel": w.first[1].name}
+    def scenario(self, spec: Spec, w: WrongEnd) -> Steps:
+        irq, o = w.setting.irq, w.setting.owner
+        if w.cause == "unset":
+            return tuple(boot_steps(spec, [o.name]) + [{"op": "acquire_irq", "kernel": o.name, "intid": irq.intid}])
+        if w.cause == "stale":
+            return tuple(boot_steps(spec, [o.name, w.other.name])
+                         + [{"op": op, "kernel": who.name, "intid": i.intid} for who, op, i in self._stale_ops(w)])
+        k = w.other
+        assert k is not None
+        if w.setting.how == "loader" or k is o:
+            return tuple(boot_steps(spec, [k.name]))
+        steps = boot_steps(spec, [o.name, k.name])
+        at_k = next(n for n, step in enumerate(steps) if step["kernel"] == k.name)
+        return tuple(steps[:at_k] + [{"op": "configure_trigger", "kernel": o.name, "intid": irq.intid}] + steps[at_k:])
 
-    def proved(self, spec: Spec, instance: Instance[list[Configuration]]) -> str:
-        return "no two kernels configure triggers in one ICFGR word"
+    def expected(self, spec: Spec, w: WrongEnd) -> dict[str, Any]:
+        return {"kind": "trigger-wrong", "intid": w.setting.irq.intid, "kernel": w.setting.owner.name}
+
+    def proved(self, spec: Spec, instance: Instance[Setting]) -> str:
+        s = instance.item
+        return f"ends {s.irq.trigger} as declared ({setting_words(s)})"
+
+
+def setting_words(s: Setting) -> str:
+    """Who sets the SPI's trigger, in words."""
+    return {"runtime": f"{s.owner.name} sets it at run time", "loader": "the loader sets it",
+            "none": "nobody sets it"}[s.how]
 
 
 OBLIGATION = IrqTrigger()

@@ -26,7 +26,7 @@ DEV-EXCL      dev_excl      device-shared
 IRQ-EXCL      irq_excl      spi-shared
 IRQ-RANGE     irq_range     spi-range
 IRQ-ROUTE     irq_route     spi-misrouted, spi-delivered-to-wrong-kernel
-IRQ-TRIGGER   irq_trigger   trigger-lost
+IRQ-TRIGGER   irq_trigger   trigger-wrong
 GIC-INIT      gic_init      dist-clobber, dist-init
 IPI-RANGE     ipi_range     sgi-unbound
 IPI-CAP       ipi_cap       sgi-misdelivered (send refused: seL4_IllegalOperation)
@@ -69,16 +69,14 @@ class MonitorState:
 
     def __init__(self) -> None:
         self.reported: set[tuple] = set()
-        # SPI -> (kernel that configured it, edge?)
+        # SPI -> (kernel whose trigger is settled, declared edge?)
         self.triggers: dict[int, tuple[str, bool]] = {}
         # (core, SGI) -> [(channel, GICv2 source or None)] sent and not yet taken
         self.inflight: dict[tuple[str, int], list[tuple[str, int | None]]] = {}
         # Who has reset the distributor so far (the loader, kernels).
         self.initialisers: list[str] = []
-        # ICFGR word -> (writes so far, last writer, the INTID it configured)
-        self.icfgr_writes: dict[int, tuple[int, str | None, int | None]] = {}
-        # (kernel, INTID) -> ICFGR write count when the kernel read the word
-        self.icfgr_reads: dict[tuple[str, int], int] = {}
+        # GICD_ICFGR word -> who wrote it last (a kernel, "loader")
+        self.icfgr_writer: dict[int, str] = {}
         # route_monitor: how much of the machine's acquisition log it has read,
         # and SPI -> names of the kernels that acquired it.
         self.acquisitions_read = 0

@@ -14,8 +14,9 @@ checks run).
 * GIC-INIT, IRQ-ROUTE: every boot order (tests/test_boot_orders.py), judged
   on the final state; undecided when some core's redistributor lies outside
   seL4's search window (its kernel halts, which the encoding does not model).
-* IRQ-TRIGGER: every interleaving of two setIRQTrigger read-modify-writes,
-  for every pair of run-time configured SPIs of two kernels.
+* IRQ-TRIGGER: per SPI, every boot order with its trigger set at every point
+  after its owner's boot, and each other kernel's run-time read-modify-write
+  of its word straddling the owner's (`trigger_verdict`).
 * IPI-RANGE / IPI-CAP / IPI-MAILBOX: each channel alone on a fresh machine
   (boot both ends, bind, send), plus the layout's mailbox-exposed.
   IPI-TARGET: the same send; when it is refused for want of a capability or
@@ -35,7 +36,7 @@ from collections.abc import Iterable
 import attrs
 import model
 from model.memory import MemoryMap
-from model.scenario import BindChannel, BindSgi, Boot, Deliver, SendChannel, SendSgi, SmpIpi, TriggerRead, TriggerWrite
+from model.scenario import AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger, Deliver, SendChannel, SendSgi, SmpIpi, TriggerRead, TriggerWrite
 from model.trace import ErrorEvent, Violation
 
 from checker.replay import machine_config
@@ -164,44 +165,45 @@ def _boots(config: model.MachineConfig, order: Order, names) -> list:
     return [Boot(n) for n in names]
 
 
-def _interleavings() -> list[tuple[tuple[str, str], ...]]:
-    """Each kernel's setIRQTrigger is a read (R) then a write (W): the 6 interleavings of two."""
-    out = []
-    for who in sorted(set(itertools.permutations("aabb"))):
-        seen: dict[str, int] = {}
-        steps = []
-        for w in who:
-            steps.append((w, "R" if seen.get(w, 0) == 0 else "W"))
-            seen[w] = seen.get(w, 0) + 1
-        out.append(tuple(steps))
-    return out
-
-
-INTERLEAVINGS = _interleavings()
-assert len(INTERLEAVINGS) == 6
-
-
-def trigger_verdict(config: model.MachineConfig, order: Order = None) -> set | None:
-    """Kernel pairs for which some interleaving of two run-time trigger configurations loses one."""
-    entries = [(k.name, intid) for k in config.kernels if k.profile.trigger_config == "runtime"
-               for intid, trigger in dict.fromkeys(k.spis) if trigger is not None]
+def trigger_verdict(config: model.MachineConfig, order: Order = None) -> set:
+    """`spi N` for every SPI (of one owner, with a declared trigger) whose GICD_ICFGR field ends
+    other than declared in some run: every boot order (the pinned one if any) with the owner's
+    setting (setIRQTrigger under `runtime`, IRQControl_Get under `none`, the loader's under
+    `loader`) at every point after its boot, and every other kernel's run-time setIRQTrigger of
+    the word straddling the owner's. A trigger-wrong violation of the SPI decides."""
+    owners: dict[int, set[str]] = {}
+    for k in config.kernels:
+        for intid, _ in k.spis:
+            owners.setdefault(intid, set()).add(k.name)
+    orders = [order] if order is not None else list(itertools.permutations(k.name for k in config.kernels))
     failing: set = set()
-    for (ka, ia), (kb, ib) in itertools.combinations(entries, 2):
-        pair = frozenset({ka, kb})
-        if ka == kb or pair in failing:
-            continue
-        for interleaving in INTERLEAVINGS:
-            steps = _boots(config, order, [ka, kb])
-            for who, op in interleaving:
-                kernel, intid = (ka, ia) if who == "a" else (kb, ib)
-                steps.append(TriggerRead(kernel, intid) if op == "R" else TriggerWrite(kernel, intid))
-            machine = _run(config, steps)
-            # A kernel that did not come up configures nothing (its requests are refused): no race.
-            # Only the pair's own configurations: a loader-configured trigger of a third kernel
-            # wiped by a booting kernel's dist_init is GIC-INIT's business, not a race.
-            if any(v.kind == "trigger-lost" and v.details["kernel"] in (ka, kb) for v in machine.violations):
-                failing.add(pair)
-                break
+    for o in config.kernels:
+        declared = {i: t for i, t in reversed(o.spis) if t is not None}
+        for intid, trigger in sorted(declared.items()):
+            if len(owners[intid]) != 1:
+                continue
+            how = o.profile.trigger_config
+            settle = ([ConfigureTrigger(o.name, intid)] if how == "runtime"
+                      else [AcquireIrq(o.name, intid)] if how == "none" else [])
+            runs = []
+            for boots in orders:
+                steps = _boots(config, boots, list(boots))
+                names = [step.kernel for step in steps]
+                start = names.index(o.name) + 1 if o.name in names else len(names)
+                runs += [steps[:gap] + settle + steps[gap:] for gap in range(start, len(steps) + 1)]
+                if how == "runtime":
+                    for j in config.kernels:
+                        if j.name == o.name or j.profile.trigger_config != "runtime":
+                            continue
+                        for t, tt in dict(reversed(j.spis)).items():
+                            if tt is not None and t != intid and t // 16 == intid // 16:
+                                runs.append(steps + [TriggerRead(j.name, t), TriggerRead(o.name, intid),
+                                                     TriggerWrite(o.name, intid), TriggerWrite(j.name, t)])
+            for steps in runs:
+                machine = _run(config, steps)
+                if any(v.kind == "trigger-wrong" and v.details["intid"] == intid for v in machine.violations):
+                    failing.add(f"spi {intid - 32}")
+                    break
     return failing
 
 

@@ -157,7 +157,7 @@ def profiles(draw, clean: bool = False) -> Profile:
     untypeds = draw(st.sampled_from(["all", "declared"]))
     sgi_signal, smp = draw(st.booleans()), draw(st.booleans())
     irq_route = draw(st.sampled_from(["yes", "no", "primary"]))
-    trigger = draw(st.sampled_from(["runtime", "loader"]))
+    trigger = draw(st.sampled_from(["runtime", "loader", "none"]))
     group1 = draw(st.sampled_from(["port", "never"]))
     name = f"x-{dist_init}-{boot_mask}-{untypeds}-{'sgi' if sgi_signal else 'nosgi'}-route{irq_route}-{'smp' if smp else 'up'}-{trigger}-{group1}"
     return Profile(name, dist_init, boot_mask, untypeds, sgi_signal, irq_route, smp, trigger, group1)
@@ -263,6 +263,7 @@ def systems(draw) -> Spec:
         tuple(channels),
         profiles=tuple(dict.fromkeys(k.profile for k in kernels if k.profile.name not in ("sel4", "sel4-smp", "sel4-mk"))),
         loader_gic_init=clean or draw(st.booleans()),
+        loader_triggers=clean or draw(st.booleans()),
         loader_group1=clean or draw(st.booleans()),
     )
     # A `dist_init check` kernel that comes up in some orders only is refused by the resolver
@@ -394,7 +395,8 @@ def render(spec: Spec) -> str:
         if c.mailbox is not None:
             parts.append(f"mailbox {c.mailbox.name}" + (f" tag {c.tag}" if c.tag is not None else ""))
         out.append(f"channel {c.name} {{ " + "; ".join(parts) + " }")
-    actions = (["gic_init"] if spec.loader_gic_init else []) + (["group1"] if spec.loader_group1 else [])
+    actions = ((["gic_init"] if spec.loader_gic_init else []) + (["triggers"] if spec.loader_triggers else [])
+               + (["group1"] if spec.loader_group1 else []))
     if actions:
         out.append(f"loader {{ {' '.join(actions)} }}")
     if spec.boot_order:

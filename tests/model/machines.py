@@ -53,4 +53,4 @@ def machine_config(version: int, profile: Profile = SEL4, *, loader: bool = Fals
         devices=(UART0, UART1, ETH),
         kernels=two_kernels(profile, k1_profile=k1_profile),
         shared=(SharedRegion("mq", Region("mq", 0x6000_0000, 0x1_0000), (("k0", "rw"), ("k1", "r"))),),
-        channels=channels, loader_gic_init=loader)
+        channels=channels, loader_gic_init=loader, loader_triggers=loader)

@@ -55,27 +55,17 @@ def full_route_monitor(machine, index, step, events, live) -> list[Violation]:
 
 
 def full_trigger_monitor(machine, index, step, events, live) -> list[Violation]:
+    """Every settled SPI compared after every step."""
     state = machine.monitor
+    irq_trigger.note_icfgr_writers(state, events)
+    settled = irq_trigger._settles(machine, step, events)
+    if settled is not None:
+        state.triggers[settled[0]] = settled[1]
     found = []
-    implemented = not isinstance(step, (TriggerRead, TriggerWrite, ConfigureTrigger)) or step.intid < machine.gic.lines
-    if isinstance(step, TriggerRead) and implemented:
-        state.icfgr_reads[(step.kernel, step.intid)] = state.icfgr_writes.get(step.intid // 16, (0, None, None))[0]
-    if isinstance(step, (TriggerWrite, ConfigureTrigger)) and implemented and irq_trigger._wrote_icfgr(events, step.kernel):
-        found += irq_trigger._stale_write(state, index, step)
-        kernel = machine.kernels[step.kernel]
-        state.triggers[step.intid] = (step.kernel, kernel.triggers.get(step.intid) == "edge")
-    reported = {v.details["intid"] for v in found}
     for intid, (kernel, edge) in sorted(state.triggers.items()):
         actual = machine.gic.is_edge(intid)
-        if actual != edge and intid not in reported and state.once(("trigger-lost", intid, index)):
-            writers = irq_trigger._icfgr_writers(events, intid)
-            found.append(Violation(
-                "trigger-lost", index,
-                f"INTID {intid} (SPI {intid - 32}) of {kernel} is {irq_trigger._mode(actual)}, configured "
-                f"{irq_trigger._mode(edge)}; GICD_ICFGR[{intid // 16}] last written by {', '.join(writers) or 'nobody'}",
-                {"intid": intid, "kernel": kernel, "expected": irq_trigger._mode(edge), "actual": irq_trigger._mode(actual),
-                 "register": f"GICD_ICFGR[{intid // 16}]", "writers": writers}))
-            state.triggers[intid] = (kernel, actual)
+        if actual != edge and state.once(("trigger-wrong", intid, kernel, actual)):
+            found.append(irq_trigger.wrong(state, index, intid, kernel, edge, actual))
     return found
 
 
@@ -197,7 +187,7 @@ def test_startup_with_loader_triggers_matches_full_scans() -> None:
                 AcquireIrq("k1", 41), Mmio("c1", 0x3880_0000 + 0x6000 + 8 * 41, 8, 0))
     _compare(config, scenario)
     run = Machine(config).run(scenario)
-    assert {"spi-misrouted", "trigger-lost"} <= set(run.kinds())
+    assert {"spi-misrouted", "trigger-wrong"} <= set(run.kinds())
 
 
 # ---------------------------------------------------------------- indexes

@@ -111,18 +111,46 @@ def test_boot_mask_all_masks_other_kernels_spis(version: int) -> None:
     assert run.violations[1].details["enabled"] is False
 
 
-def test_trigger_read_read_write_write_loses_one_update() -> None:
+def test_a_stale_write_that_puts_an_edge_field_back_to_level_is_trigger_wrong() -> None:
+    """k0's INTID 40 is edge: k1 read word 2 before k0 set it and writes back the level it read."""
     config = machine_config(2, MK_FIRST)
     machine = Machine(config)
     run = machine.run((Boot("k0"), Boot("k1"),
                        TriggerRead("k0", 40), TriggerRead("k1", 41),
                        TriggerWrite("k0", 40), TriggerWrite("k1", 41)))
-    assert run.violation.kind == "trigger-lost"
+    assert run.violation.kind == "trigger-wrong"
     assert run.violation.step == 5
     assert run.violation.details == {
-        "intid": 40, "kernel": "k0", "overwritten_by": "k1",
-        "register": "GICD_ICFGR[2]", "writers": ("k1",), "stale": True}
-    assert machine.gic.is_edge(41) and not machine.gic.is_edge(40)
+        "intid": 40, "kernel": "k0", "expected": "edge", "actual": "level",
+        "register": "GICD_ICFGR[2]", "writer": "k1"}
+    assert not machine.gic.is_edge(40)
+
+
+def test_a_stale_write_that_changes_no_field_is_no_violation() -> None:
+    """k0's INTID 33 is level, like the field's reset value: k1's stale copy of it is level too."""
+    config = machine_config(2, MK_FIRST)
+    assert dict(config.kernel("k0").spis)[33] == "level"
+    run = Machine(config).run((Boot("k0"), Boot("k1"),
+                               TriggerRead("k0", 33), TriggerRead("k1", 41),
+                               TriggerWrite("k0", 33), TriggerWrite("k1", 41)))
+    assert "trigger-wrong" not in run.kinds()
+
+
+def test_a_later_distributor_reset_puts_an_edge_field_back_to_level() -> None:
+    config = machine_config(3, SEL4)
+    run = Machine(config).run((Boot("k0"), ConfigureTrigger("k0", 40), Boot("k1")))
+    wrong = [v for v in run.violations if v.kind == "trigger-wrong"]
+    assert [(v.step, v.details["intid"], v.details["writer"]) for v in wrong] == [(2, 40, "k1")]
+
+
+def test_an_edge_spi_nobody_sets_is_wrong_once_acquired() -> None:
+    none = attrs.evolve(MK_FIRST, name="none", trigger_config="none")
+    config = machine_config(2, none)
+    run = Machine(config).run((Boot("k0"), ConfigureTrigger("k0", 40), AcquireIrq("k0", 40)))
+    refusals = [e for e in run.trace if isinstance(e, Refusal)]
+    assert refusals[0].error.startswith("its root task sets no trigger")
+    wrong = [v for v in run.violations if v.kind == "trigger-wrong"]
+    assert [(v.step, v.details["expected"], v.details["actual"]) for v in wrong] == [(2, "edge", "level")]
 
 
 def test_sequential_trigger_configuration_keeps_both() -> None:
