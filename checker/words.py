@@ -30,3 +30,8 @@ def at(span: Span | None) -> str:
 
 def region_words(region: Region) -> str:
     return f"{region.name}{at(region.span)}"
+
+
+def profile_cause(kernel: "Kernel") -> str:
+    """A failure's cause when one kernel's profile choice makes it (see Failure.cause)."""
+    return f"kernel {kernel.name}'s profile '{kernel.profile.name}'"

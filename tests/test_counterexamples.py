@@ -113,15 +113,24 @@ def _check(spec: Spec, r) -> None:
         limit = spec.platform.max_irq if spec.platform.max_irq is not None else 1019
         assert cex["intid"] >= spec.platform.gic.lines or cex["intid"] > min(1019, limit)
     elif r.id == "IRQ-TRIGGER":
-        word = cex["word"]
-        writers = {step["kernel"] for step in cex["interleaving"]}
-        assert len(writers) == 2
-        assert all(step["intid"] // 16 == word for step in cex["interleaving"])
-        ops = [(s["op"], s["kernel"]) for s in cex["interleaving"]]
-        lost = cex["lost"]["kernel"]
-        other = (writers - {lost}).pop()
-        # The other kernel read before the lost kernel wrote, and wrote after it.
-        assert ops.index(("trigger_read", other)) < ops.index(("trigger_write", lost)) < ops.index(("trigger_write", other))
+        # An edge SPI of one owner that ends level, for a reason the spec shows.
+        owner = spec.kernel(cex["kernel"])
+        irq = next(i for i in owner.owned_spis if i.intid == cex["intid"] and i.trigger)
+        assert (irq.trigger, cex["declared"], cex["ends"]) == ("edge", "edge", "level")
+        assert owner.profile.trigger_config == cex["set_by"]
+        if cex["cause"] == "unset":
+            assert cex["set_by"] == "none"
+        elif cex["cause"] == "reset":
+            resetter = spec.kernel(cex["writes"][1]["who"])
+            assert resetter.profile.dist_init in ("always", "first")
+        else:
+            assert cex["cause"] == "stale" and cex["set_by"] == "runtime"
+            ops = [(w["op"], w["who"]) for w in cex["writes"]]
+            other = next(who for _, who in ops if who != owner.name)
+            assert spec.kernel(other).profile.trigger_config == "runtime"
+            assert all(w["intid"] // 16 == cex["intid"] // 16 for w in cex["writes"])
+            # The other kernel read before the owner wrote, and wrote after it.
+            assert ops.index(("trigger_read", other)) < ops.index(("trigger_write", owner.name)) < ops.index(("trigger_write", other))
     elif r.id == "IPI-RANGE":
         channel = next(c for c in spec.channels if c.name == cex["channel"])
         assert channel.sgi > 15 or (channel.receiver.profile.smp and channel.sgi in (0, 1))

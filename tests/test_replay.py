@@ -84,7 +84,7 @@ def test_internal_error_gives_exit_4(monkeypatch, tmp_path):
     monkeypatch.setattr(replay, "_matches", lambda violation, expect: False)  # the model never shows it
     status, out, _ = run_cli("specs/imx8mm-resized-ram.mk")
     assert status == 4
-    assert "ERROR   MEM-DISJOINT" in out and "disagree" in out
+    assert ": ERROR MEM-DISJOINT " in out and "disagree" in out
 
 
 def _cex(tmp_path, spec, name):

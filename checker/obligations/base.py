@@ -94,6 +94,9 @@ class Failure:
     location: Span | None
     counterexample: Mapping[str, Any]
     places: tuple[Place, ...] = ()
+    # The choice in the system spec that causes it, in words ("kernel k1's profile 'sel4'"), when one
+    # kernel's profile does; `location` is then that kernel's line. Failures with one cause are grouped.
+    cause: str | None = None
 
 
 class Obligation(ABC, Generic[T, W]):
@@ -201,7 +204,7 @@ def _conclude(ob: Obligation, spec: Spec, instance: Instance, witnesses: list, m
             out.append(_internal(ob, instance.subject, instance.location, bug))
             continue
         out.append(Result(ob.id, f.subject, FAILED, f.message, f.location, dict(f.counterexample), tuple(f.places),
-                          scenario=scenario, expect=expect, method=method, lemma=lemma_name))
+                          scenario=scenario, expect=expect, method=method, lemma=lemma_name, cause=f.cause))
     return out
 
 

@@ -28,6 +28,7 @@ from checker.query import Query
 from checker.result import Place
 from checker.sel4 import boots, comes_up
 from checker.spec import Kernel, Spec
+from checker.words import profile_cause
 
 if TYPE_CHECKING:
     from checker.encode import Bool, Session
@@ -152,7 +153,9 @@ class GicInit(Obligation[None, BadBoot]):
         kernel = spec.kernel(culprit) if culprit else next((k for k in spec.kernels if k.cores), None)
         cex = {"boot_order": boot, "problem": w.problem, "kernel": culprit, "initialisers": initialisers}
         places = tuple(Place(f"kernel {k}", spec.kernel(k).span) for k in boot)
-        return Failure("system", f"boot order {' -> '.join(boot)}: {what}", kernel.span if kernel else spec.platform.span, cex, places)
+        cause = profile_cause(kernel) if kernel is not None and culprit else None
+        return Failure("system", f"boot order {' -> '.join(boot)}: {what}", kernel.span if kernel else spec.platform.span, cex,
+                       places, cause)
 
     def scenario(self, spec: Spec, w: BadBoot) -> Steps:
         return tuple({"op": "boot", "kernel": k} for k in w.boot)

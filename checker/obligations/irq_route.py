@@ -45,7 +45,7 @@ from checker.result import Place
 from checker.sel4 import (boot_masks, boots, masks_at_boot, comes_up, group1_before_boot, group1_owner, has_cpu_interface, is_node0,
                           logical_index, sets_group1, why_down)
 from checker.spec import Cpu, Kernel, Spec, describe_intid, spi_subject
-from checker.words import at, hexaddr
+from checker.words import at, hexaddr, profile_cause
 
 if TYPE_CHECKING:
     from checker.encode import Bool, Session
@@ -208,26 +208,43 @@ def _owned(spec: Spec) -> dict[str, tuple[int, ...]]:
 
 def final_route(spec: Spec, intid: int, boot: Sequence[str]) -> tuple[bool, int | None, str]:
     """Enabled?, routing value and who wrote it last, replaying the schedule of IRQ-ROUTE in Python."""
+    end = route_end(spec, intid, boot)
+    return end.enabled, end.value, end.writer
+
+
+@frozen
+class RouteEnd:
+    """Where a boot order leaves an SPI, and the kernels whose boots put it there."""
+
+    enabled: bool
+    value: int | None
+    writer: str  # who wrote the routing value last, in words
+    router: str | None  # the kernel that did (None: the loader, or nobody)
+    disabler: str | None  # the kernel whose boot disabled it last, if nobody enabled it after
+
+
+def route_end(spec: Spec, intid: int, boot: Sequence[str]) -> RouteEnd:
+    """`final_route`, with the kernels behind it."""
     initialised = boot_initialises(spec, list(boot))
     owned = _owned(spec)
-    enabled, value, writer = False, None, "nobody"
+    enabled, value, writer, router, disabler = False, None, "nobody", None, None
     if spec.loader_gic_init and spec.platform.cpus:
         value, writer = reset_route_value(spec, spec.platform.cpus[0]), "the loader's distributor reset"
     for name in boot:
         k = spec.kernel(name)
         if initialised[name]:
-            value, writer = reset_route_value(spec, k.cores[0]), f"{name}'s distributor reset at boot"
+            value, writer, router = reset_route_value(spec, k.cores[0]), f"{name}'s distributor reset at boot", name
         if initialised[name] or (masks_at_boot(spec, k) and boot_masks(spec, k, intid)):
-            enabled = False
+            enabled, disabler = False, name
         if intid in owned[name] and comes_up(spec, k):
-            enabled = True
+            enabled, disabler = True, None
             routed = acquire_route_value(spec, k, intid)
             if routed is not None:
-                value, writer = routed, f"{name}'s IRQ acquisition"
-        for router, routed in primary_writes(spec, intid):
-            if router is k:
-                value, writer = routed, f"{name}'s SetIrqTargetCore"
-    return enabled and spec.platform.usable(intid), value, writer
+                value, writer, router = routed, f"{name}'s IRQ acquisition", name
+        for by, routed in primary_writes(spec, intid):
+            if by is k:
+                value, writer, router = routed, f"{name}'s SetIrqTargetCore", name
+    return RouteEnd(enabled and spec.platform.usable(intid), value, writer, router, disabler)
 
 
 def ends_group1(spec: Spec, boot: Sequence[str]) -> bool:
@@ -477,7 +494,9 @@ class IrqRoute(Obligation[OwnedSpi, Misrouted]):
         span = _span(owners[0], intid)
         down = [o.name for o in owners if not comes_up(spec, o)]
         # An owner that never comes up decides it: the schedule need not be replayed for the message.
-        enabled, value, writer = (False, None, "nobody") if down else final_route(spec, intid, w.boot)
+        end = None if down else route_end(spec, intid, w.boot)
+        enabled, value, writer = (False, None, "nobody") if end is None else (end.enabled, end.value, end.writer)
+        culprit = None
         owner_names = ", ".join(o.name for o in owners)
         if down:
             state = f"{', '.join(down)} never comes up ({why_down(spec, spec.kernel(down[0]))}), so it never takes the SPI"
@@ -490,11 +509,18 @@ class IrqRoute(Obligation[OwnedSpi, Misrouted]):
                      f"interrupts (ICC_IAR1_EL1); {group1_owner(spec)}")
         else:
             state = f"it ends {'enabled' if enabled else 'disabled'}, routed by {writer} to {_describe_route(spec, value)}"
+            assert end is not None
+            culprit = end.router if enabled else end.disabler
         message = f"boot order {' -> '.join(w.boot)}: {describe_intid(intid)} of {owner_names}{at(span)}: {state}"
         cex = {"intid": intid, "spi": intid - 32, "boot_order": list(w.boot), "owners": [o.name for o in owners], "enabled": enabled, "route": value,
                "group": 1 if ends_group1(spec, w.boot) else 0}
         places = tuple(Place(f"{o.name} owns it", _span(o, intid)) for o in owners)
-        return Failure(spi_subject(intid), message, span, cex, places)
+        if culprit is None:
+            return Failure(spi_subject(intid), message, span, cex, places)
+        # One kernel's boot (its profile) leaves it wrong: its line in the system spec is the place to fix.
+        k = spec.kernel(culprit)
+        return Failure(spi_subject(intid), message, k.span, cex, places + (Place(f"kernel {culprit}", k.span),),
+                       profile_cause(k))
 
     def scenario(self, spec: Spec, w: Misrouted) -> Steps:
         return startup_scenario(spec, w.boot)

@@ -54,7 +54,7 @@ from checker.obligations.boot_order import boot_initialises, boot_steps
 from checker.result import Place
 from checker.sel4 import boots, comes_up
 from checker.spec import Irq, Kernel, Spec, describe_intid, spi_subject
-from checker.words import at
+from checker.words import at, profile_cause
 
 if TYPE_CHECKING:
     from checker.encode import Session
@@ -218,7 +218,7 @@ class IrqTrigger(Obligation[Setting, WrongEnd]):
                        f"`trigger_config none`, so it stays level as the GIC's reset and dist_init leave it; "
                        "set it at run time (`trigger_config runtime`) or in the loader (`trigger_config loader` "
                        "with `loader { triggers }`)")
-            location = o.span
+            location, cause = o.span, profile_cause(o)
             cex["writes"] = []
         elif w.cause == "reset":
             k = w.other
@@ -230,7 +230,7 @@ class IrqTrigger(Obligation[Setting, WrongEnd]):
             message = (f"{head} and {setting_words(w.setting)}, but {k.name} can boot{after} and reset {register} "
                        f"to level: its profile '{k.profile.name}' has `dist_init {k.profile.dist_init}`, which resets "
                        f"{when}; {fix}")
-            location = k.span
+            location, cause = k.span, profile_cause(k)
             places.append(Place(f"{k.name} resets the distributor", k.span))
             cex["writes"] = [{"who": "loader" if w.setting.how == "loader" else o.name, "sets": irq.intid, "to": "edge"},
                              {"who": k.name, "resets": register}]
@@ -242,10 +242,10 @@ class IrqTrigger(Obligation[Setting, WrongEnd]):
                        f"{j.name} writes back the word it read and the field ends level. Set both in the loader "
                        "(`trigger_config loader`, `loader { triggers }`), give both devices to one kernel, or "
                        "serialise the two kernels' configuration and waive this")
-            location = o.span
+            location, cause = o.span, None
             places += [Place(f"{j.name}'s {describe_intid(t.intid)}", t.span), Place(f"{j.name}", j.span)]
             cex["writes"] = [{"who": who.name, "op": op, "intid": i.intid} for who, op, i in self._stale_ops(w)]
-        return Failure(spi_subject(irq.intid), message, location, cex, tuple(places))
+        return Failure(spi_subject(irq.intid), message, location, cex, tuple(places), cause)
 
     @staticmethod
     def _stale_ops(w: WrongEnd) -> list[tuple[Kernel, str, Irq]]:

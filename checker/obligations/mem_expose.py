@@ -29,10 +29,10 @@ from checker.errors import InternalError, WitnessMismatch, first
 from checker.lemmas import REACH_INTERVALS, meeting_pairs
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
 from checker.query import Query, Sat
-from checker.reach import Route, lowest_reached, reach_intervals, reaches, routes
+from checker.reach import Route, RouteKind, lowest_reached, reach_intervals, reaches, routes
 from checker.result import Place
 from checker.spec import Kernel, Region, Spec
-from checker.words import hexaddr, region_words
+from checker.words import hexaddr, profile_cause, region_words
 
 if TYPE_CHECKING:
     from checker.encode import Session
@@ -158,7 +158,9 @@ class MemExpose(Obligation[tuple[Kernel, list[Forbidden]], Exposure]):
             "also": others,
         }
         places = (Place(f"kernel {w.kernel.name}", w.kernel.span), Place(w.target.region.name, w.target.region.span))
-        return Failure(w.kernel.name, message, w.kernel.span, cex, places)
+        # Through a device untyped, the kernel's `device_untypeds all` is the cause.
+        cause = profile_cause(w.kernel) if w.route.kind is RouteKind.DEVICE_UNTYPED else None
+        return Failure(w.kernel.name, message, w.kernel.span, cex, places, cause)
 
     def scenario(self, spec: Spec, w: Exposure) -> Steps:
         return ({"op": "access", "kernel": w.kernel.name, "address": w.address, "write": False},)

@@ -31,6 +31,7 @@ def result_data(r: Result) -> dict[str, Any]:
         "waiver": r.waiver,
         "method": r.method,
         "lemma": r.lemma,
+        "cause": r.cause,
         "seconds": round(r.seconds, 6),
     }
 
