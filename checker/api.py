@@ -10,6 +10,7 @@ Every function here returns data; nothing prints, nothing exits.
 
 from __future__ import annotations
 
+import os
 import time
 
 from attrs import evolve
@@ -79,10 +80,14 @@ def check(spec: Spec, options: Options | None = None) -> Report:
     return Report(spec.path, tuple(results), tuple(stale), time.perf_counter() - start, spec.sources)
 
 
-def load_and_check(path: str, options: Options | None = None) -> tuple[Loaded, Report]:
-    """Load and check a spec file, keeping both; a spec with errors gives a Report with diagnostics only."""
+STDIN = "<stdin>"  # how a spec read from standard input (`pcheck -`) is named in results
+
+
+def load_and_check(path: str, options: Options | None = None, text: str | None = None) -> tuple[Loaded, Report]:
+    """Load and check a spec file (or `text`, named `path`, its includes read relative to the
+    working directory), keeping both; a spec with errors gives a Report with diagnostics only."""
     start = time.perf_counter()
-    loaded = load(path)
+    loaded = load(path) if text is None else load_text(text, path, base_dir=os.getcwd())
     if loaded.spec is None:
         return loaded, Report(path, (), loaded.diagnostics, time.perf_counter() - start, loaded.sources)
     report = check(loaded.spec, options)

@@ -20,7 +20,7 @@ from typing import TextIO
 from attrs import evolve
 
 from checker.catalogue import BY_ID, CATALOGUE, OBLIGATION_IDS
-from checker.diagnostics import did_you_mean
+from checker.diagnostics import CODES, EXPLANATIONS, did_you_mean
 from checker.errors import CounterexampleError, UsageError
 from checker.report import FORMATS, formatter
 
@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _check_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="pcheck", description="Prove partition correctness of seL4 multikernel specs.")
-    p.add_argument("specs", nargs="+", metavar="SPEC", help=".mk spec files to check")
+    p.add_argument("specs", nargs="+", metavar="SPEC", help=".mk spec files to check (`-`: standard input)")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of standard output")
     p.add_argument("--only", metavar="ID[,ID]", help="check only these obligations")
@@ -55,7 +55,7 @@ def _check_parser() -> argparse.ArgumentParser:
 def _only(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
-    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    ids = tuple(part.strip().upper() for part in text.split(",") if part.strip())  # IDs are case-insensitive
     for id_ in ids:
         if id_ not in BY_ID:
             raise UsageError(f"--only: '{id_}' is not an obligation{did_you_mean(id_, OBLIGATION_IDS)}")
@@ -83,11 +83,12 @@ def _write(text: str, path: str | None, stdout: TextIO) -> None:
         out.write(text)
 
 
-def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = None) -> int:
     from checker.api import load_and_check
     from checker.options import Options
 
     args = _check_parser().parse_args(list(argv))
+    stdin = stdin or sys.stdin
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     if args.rlimit is not None and args.rlimit <= 0:
@@ -108,10 +109,17 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         rlimit=args.rlimit,
         jobs=args.jobs,
     )
+    from checker.api import STDIN
+
+    if args.specs.count("-") > 1:
+        raise UsageError("standard input (`-`) can be given once")
     checked = []
     for spec in args.specs:
         progress = _Progress(spec, stderr) if args.format == "text" and args.output is None and stderr.isatty() else None
-        checked.append(load_and_check(spec, evolve(options, progress=progress)))
+        if spec == "-":
+            checked.append(load_and_check(STDIN, evolve(options, progress=progress), text=stdin.read()))
+        else:
+            checked.append(load_and_check(spec, evolve(options, progress=progress)))
         if progress is not None:
             progress.clear()
     reports = [report for _, report in checked]
@@ -153,7 +161,18 @@ class _Progress:
             self.stream.flush()
 
 
-def run_list(stdout: TextIO) -> int:
+def run_list(argv: Sequence[str], stdout: TextIO) -> int:
+    """`pcheck list [--format text|json]`: the obligations."""
+    parser = _Parser(prog="pcheck list", description="List the obligations pcheck proves.")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    args = parser.parse_args(list(argv))
+    if args.format == "json":
+        import json
+
+        entries = [{"id": e.id, "title": e.title, "family": e.family, "proves": e.proves,
+                    "counterexample": e.counterexample, "fixes": list(e.fixes)} for e in CATALOGUE]
+        stdout.write(json.dumps(entries, indent=2) + "\n")
+        return EXIT_OK
     width = max(len(e.id) for e in CATALOGUE)
     for entry in CATALOGUE:
         stdout.write(f"{entry.id:<{width}}  {entry.title}\n")
@@ -161,11 +180,19 @@ def run_list(stdout: TextIO) -> int:
 
 
 def run_explain(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """`pcheck explain ID|CODE`: an obligation, or a diagnostic code (E###, W###)."""
     if len(argv) != 1:
-        raise UsageError("usage: pcheck explain OBLIGATION-ID")
-    entry = BY_ID.get(argv[0].upper())
+        raise UsageError("usage: pcheck explain OBLIGATION-ID | DIAGNOSTIC-CODE")
+    key = argv[0].upper()
+    if key in CODES:
+        kind = "warning" if key.startswith("W") else "error"
+        stdout.write(f"{key} ({kind}): {CODES[key]}\n\n{EXPLANATIONS[key]}\n")
+        return EXIT_OK
+    entry = BY_ID.get(key)
     if entry is None:
-        raise UsageError(f"'{argv[0]}' is not an obligation{did_you_mean(argv[0].upper(), OBLIGATION_IDS)}; `pcheck list` shows them")
+        known = (*OBLIGATION_IDS, *CODES)
+        raise UsageError(f"'{argv[0]}' is neither an obligation nor a diagnostic code{did_you_mean(key, known)}; "
+                         "`pcheck list` shows the obligations")
     stdout.write(f"{entry.id}: {entry.title}\n\n{entry.proves}\n\nA failure shows: {entry.counterexample}.\n\nHow to fix a failure:\n")
     for fix in entry.fixes:
         stdout.write(f"  - {fix}\n")
@@ -173,7 +200,11 @@ def run_explain(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def run_replay(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """`pcheck replay CEX.json [--format text|json]`: 1 reproduced, 0 not, 2 bad file."""
+    """`pcheck replay CEX.json [--spec FIXED.mk] [--format text|json] [-v]`.
+
+    On the stored machine: 1 reproduced, 4 not (an internal error), 2 bad file. On a fixed spec's
+    machine: 1 still reproduced, 0 gone, 2 bad file, spec errors, or a scenario the fixed spec has
+    no kernel, channel or core for (then nothing can be said about it: check the spec instead)."""
     from checker import counterexample as cex  # loads the reference model: only `pcheck replay` needs it here
 
     parser = _Parser(prog="pcheck replay", description="Replay a counterexample on the reference model.")
@@ -182,42 +213,83 @@ def run_replay(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     shown = parser.add_mutually_exclusive_group()
     shown.add_argument("--registers", action="store_true", help="show every register access, boot-time initialisation included")
     shown.add_argument("--no-registers", action="store_true", help="leave register accesses out of the trace")
+    parser.add_argument("--spec", metavar="FIXED.mk", help="run the scenario on this spec's machine: exit 0 if the violation is gone")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every monitor's violations, not only the replayed one")
     args = parser.parse_args(list(argv))
+    config = None
+    if args.spec is not None:
+        from checker.api import load
+        from checker.diagnostics import render
+        from checker.replay import machine_config
+
+        loaded = load(args.spec)
+        for d in loaded.diagnostics:
+            stderr.write(render(d, loaded.sources) + "\n")
+        if loaded.spec is None:
+            stderr.write(f"pcheck replay: error: {args.spec} has errors; fix them to replay on it\n")
+            return EXIT_ERROR
+        config = machine_config(loaded.spec)
     try:
         doc = cex.read(args.file)
-        outcome, hit = cex.replay_document(doc)
+        outcome, hit = cex.replay_document(doc, config)
+    except cex.ScenarioMismatch as exc:
+        where = f"{args.spec}'s machine" if args.spec else "its machine"
+        extra = "; the fix renamed or removed what it runs on, so check the spec with pcheck instead" if args.spec else ""
+        stderr.write(f"pcheck replay: error: the scenario cannot run on {where}: {exc}{extra}\n")
+        return EXIT_ERROR
     except CounterexampleError as exc:
         stderr.write(f"pcheck replay: error: {exc}\n")
         return EXIT_ERROR
     if args.format == "json":
-        stdout.write(cex.render_json(doc, outcome, hit))
+        stdout.write(cex.render_json(doc, outcome, hit, every=args.verbose, on=args.spec))
     else:
         registers = True if args.registers else False if args.no_registers else "brief"
-        stdout.write(cex.render_text(doc, outcome, hit, registers=registers))
-    return EXIT_FAILED if hit is not None else EXIT_OK
+        stdout.write(cex.render_text(doc, outcome, hit, registers=registers, every=args.verbose, on=args.spec))
+    if hit is not None:
+        return EXIT_FAILED
+    return EXIT_OK if args.spec is not None else EXIT_INTERNAL
 
 
-def dispatch(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+def dispatch(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = None) -> int:
     if argv and argv[0] == "list":
-        return run_list(stdout)
+        return run_list(argv[1:], stdout)
     if argv and argv[0] == "explain":
         return run_explain(argv[1:], stdout, stderr)
     if argv and argv[0] == "replay":
         return run_replay(argv[1:], stdout, stderr)
-    return run_check(argv, stdout, stderr)
+    return run_check(argv, stdout, stderr, stdin)
 
 
-def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def version() -> str:
+    """The installed distribution's version (sel4-pcheck), or the source tree's."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return SOURCE_VERSION
+
+
+DISTRIBUTION = "sel4-pcheck"  # the PyPI name; `pcheck` there is an unrelated project
+SOURCE_VERSION = "0.1.0"  # pyproject.toml's, for a source tree run without installing
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None,
+         stdin: TextIO | None = None) -> int:
     """Entry point of `pcheck` and `python -m checker`; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     if not argv or argv[0] in ("-h", "--help"):
         stdout.write(_check_parser().format_help())
-        stdout.write("\nalso: pcheck list | pcheck explain ID | pcheck replay CEX.json\n")
+        stdout.write("\nalso: pcheck list [--format json] | pcheck explain ID|CODE | "
+                     "pcheck replay CEX.json [--spec FIXED.mk] | pcheck --version\n")
         return EXIT_OK if argv else EXIT_ERROR
+    if argv[0] in ("--version", "-V"):
+        stdout.write(f"pcheck {version()}\n")
+        return EXIT_OK
     try:
-        return dispatch(argv, stdout, stderr)
+        return dispatch(argv, stdout, stderr, stdin)
     except UsageError as exc:
         stderr.write(f"pcheck: error: {exc}\n")
         return EXIT_ERROR
@@ -249,7 +321,7 @@ def run() -> int:
       those are frozen too before returning.
     """
     _keep_freed_memory()
-    if sys.argv[1:2] not in (["list"], ["explain"], ["-h"], ["--help"], []):
+    if sys.argv[1:2] not in (["list"], ["explain"], ["-h"], ["--help"], ["--version"], ["-V"], []):
         _import_checking_stack()
     status = main()
     gc.freeze()

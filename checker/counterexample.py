@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
+
 import model
 
 from checker.errors import CounterexampleError
@@ -107,45 +109,65 @@ def _check_names(config: model.MachineConfig, scenario: list) -> None:
             raise CounterexampleError(f"step {index} is not an object")
         for field, names in known.items():
             if step.get(field) is not None and step[field] not in names:
-                raise CounterexampleError(f"step {index} names {field} '{step[field]}', which the machine does not have")
+                raise ScenarioMismatch(f"step {index} names {field} '{step[field]}', which the machine does not have")
 
 
-def replay_document(doc: dict[str, Any]) -> tuple[model.Run, model.Violation | None]:
-    """Run a document's scenario on its machine: the run and the expected violation if it happened."""
+class ScenarioMismatch(CounterexampleError):
+    """The scenario names a kernel, channel or core the machine it is run on does not have."""
+
+
+def replay_document(doc: dict[str, Any], config: model.MachineConfig | None = None) -> tuple[model.Run, model.Violation | None]:
+    """Run a document's scenario on its machine (or on `config`, a fixed spec's): the run and the
+    expected violation if it happened."""
     try:
-        config = model.config_from_json(doc["machine"])
+        config = config or model.config_from_json(doc["machine"])
         _check_names(config, doc["scenario"])
         outcome = run(config, doc["scenario"])
+    except ScenarioMismatch:
+        raise
     except (model.ModelError, ValueError, TypeError, KeyError) as exc:
         raise CounterexampleError(f"the scenario does not fit its machine: {exc}") from exc
     return outcome, reproduces(outcome, doc["expect"])
 
 
-def render_text(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None, registers: bool | str = "brief") -> str:
+def render_text(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None, registers: bool | str = "brief",
+                every: bool = False, on: str | None = None) -> str:
+    """The trace with the replayed violation (every monitor's with `every`); `on`: the fixed spec
+    whose machine ran the scenario instead of the stored one."""
     lines = [
         f"counterexample: {doc['obligation']} {doc.get('subject', '')}",
         f"  from {doc.get('spec', '?')}: {doc.get('message', '')}",
         f"  expected model violation: {doc['expect']['kind']}",
-        "",
-        model.format_trace(outcome, registers=registers, marked=hit).rstrip("\n"),
-        "",
     ]
+    if on is not None:
+        lines.append(f"  replayed on the machine of {on}")
+    shown = outcome if every else attrs.evolve(outcome, violations=(hit,) if hit is not None else ())
+    lines += ["", model.format_trace(shown, registers=registers, marked=hit).rstrip("\n"), ""]
+    others = len(outcome.violations) - (hit is not None)
     if hit is not None:
         where = "at setup" if hit.step < 0 else f"at step {hit.step}"
-        lines.append(f"REPRODUCED {where}: {hit.kind}: {hit.message}")
+        lines.append(("STILL REPRODUCED" if on else "REPRODUCED") + f" {where}: {hit.kind}: {hit.message}")
+    elif on is not None:
+        lines.append(f"FIXED: the scenario runs on {on}'s machine without the {doc['expect']['kind']} violation "
+                     "(one scenario is not a proof: check the spec with pcheck too)")
     else:
-        lines.append(f"NOT REPRODUCED: the scenario ran without a {doc['expect']['kind']} violation")
+        lines.append(f"NOT REPRODUCED: the scenario ran without a {doc['expect']['kind']} violation on its own "
+                     "machine: an internal error (a pcheck bug, or the file was edited)")
+    if others > 0 and not every:
+        lines.append(f"({others} other violation{'s' if others != 1 else ''} of other monitors not shown; -v shows them)")
     return "\n".join(lines) + "\n"
 
 
-def render_json(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None) -> str:
+def render_json(doc: dict[str, Any], outcome: model.Run, hit: model.Violation | None, every: bool = False,
+                on: str | None = None) -> str:
     data = {
         "version": VERSION,
         "obligation": doc["obligation"],
         "subject": doc.get("subject"),
+        "machine": "stored" if on is None else on,
         "reproduced": hit is not None,
         "violation": hit.to_json() if hit else None,
-        "violations": [v.to_json() for v in outcome.violations],
+        "violations": [v.to_json() for v in outcome.violations] if every else ([hit.to_json()] if hit else []),
         "trace": model.format_trace(outcome, marked=hit).splitlines(),
     }
     return json.dumps(data, indent=2) + "\n"

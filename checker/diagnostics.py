@@ -57,6 +57,50 @@ CODES: Mapping[str, str] = {
     "W002": "seL4's maxIRQ of the platform is not given",
 }
 
+# Code -> what it means and what to do, for `pcheck explain CODE`. The message of each diagnostic
+# says the specifics; this says the rule.
+EXPLANATIONS: Mapping[str, str] = {
+    "E001": "A spec or an included file cannot be read (missing, a directory, or no permission).",
+    "E002": "A spec file must be UTF-8 text; re-save it as UTF-8.",
+    "E003": "The file holds nothing but comments and blanks: give it a platform and kernels.",
+    "E004": "An `include` names a file that does not exist; include paths are relative to the including file.",
+    "E005": "The spec has more kernels, cpus, regions or channels than pcheck is built and measured for.",
+    "E101": "A character the language does not use; the caret shows it.",
+    "E102": "A string (`\"...\"`) runs to the end of its line without a closing quote.",
+    "E103": "A `/* ... */` comment is not closed.",
+    "E104": "The tokens do not form a statement the grammar knows; the message lists what would fit there.",
+    "E105": "The file ends inside a block: a `}` is missing.",
+    "E106": "A number is malformed (digits of another base, a misplaced `_`, an unknown size suffix).",
+    "E107": "A number does not fit in 64 bits.",
+    "E201": "A name (cpu, device, kernel, region, profile, channel) is used but never defined; "
+            "the message suggests the closest defined name.",
+    "E202": "Two things of one kind have the same name; names must be unique.",
+    "E203": "A name is defined, but as something else than what this place expects (a device where a cpu belongs).",
+    "E204": "An `allow` names an obligation ID pcheck does not have; `pcheck list` shows them (case does not matter).",
+    "E301": "A system spec needs exactly one `platform`, usually included from a board file.",
+    "E302": "A second `platform` block: a system runs on one board.",
+    "E303": "A GIC field of the other version (`cpu_interface` is GICv2's, `redistributors` GICv3's).",
+    "E304": "A required field is missing (a cpu's mpidr, a region's size, the GIC's distributor ...).",
+    "E305": "A value the field does not take; the message lists the ones it does.",
+    "E306": "A profile sets a flag pcheck does not know; the README's profile table lists them.",
+    "E307": "A field is given twice in one block.",
+    "E308": "Profiles extend each other in a cycle.",
+    "E309": "A number outside the range the field allows (an SGI above 15, an INTID above 1019 ...).",
+    "E310": "A `route` names an SPI the kernel does not own or a cpu it does not run on.",
+    "E311": "A `boot order` must list every kernel exactly once.",
+    "E312": "A channel's ends, SGI, target or mailbox do not fit together (the message says which).",
+    "E313": "A `dist_init check` kernel (the multikernel fork) halts unless the distributor is enabled when "
+            "it boots, and whether it is depends on an unpinned boot order: add `loader { gic_init }` or "
+            "pin a `boot order`.",
+    "E314": "A kernel's profile says `trigger_config loader`, but the `loader` block has no `triggers` "
+            "step, so nobody would set its SPIs' triggers: add `triggers` to the loader block, or use "
+            "`trigger_config runtime` or `none`.",
+    "W001": "An `allow` matches no failure: the problem it waived is gone, or its subject is misspelt. "
+            "Remove it or fix the name.",
+    "W002": "The platform gives no `max_irq`, seL4's maxIRQ for its port; IRQ-RANGE then checks only the "
+            "GIC's `lines`. Add `max_irq` from seL4's platform configuration.",
+}
+
 
 @frozen
 class Note:

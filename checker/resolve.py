@@ -594,9 +594,10 @@ class Resolver:
     def _waivers(self) -> list[Waiver]:
         waivers = []
         for a in _items(self.files, ast.AllowAst):
-            if a.obligation.text not in OBLIGATION_IDS:
+            obligation = a.obligation.text.upper()  # obligation IDs are case-insensitive
+            if obligation not in OBLIGATION_IDS:
                 self.diags.append(
-                    error("E204", f"'{a.obligation.text}' is not an obligation{did_you_mean(a.obligation.text, OBLIGATION_IDS)}; `pcheck list` shows them", a.obligation.span)
+                    error("E204", f"'{a.obligation.text}' is not an obligation{did_you_mean(obligation, OBLIGATION_IDS)}; `pcheck list` shows them", a.obligation.span)
                 )
                 continue
             head = a.subject.text.split(".")[0]
@@ -606,7 +607,7 @@ class Resolver:
                     error("E201", f"'{a.subject.text}' names nothing in this spec{did_you_mean(head, self.names.entries)}", a.subject.span)
                 )
                 continue
-            waivers.append(Waiver(a.obligation.text, a.subject.text, a.reason, a.span))
+            waivers.append(Waiver(obligation, a.subject.text, a.reason, a.span))
         return waivers
 
 

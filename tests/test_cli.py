@@ -18,12 +18,12 @@ CLEAN = "specs/imx8mm-two-kernels.mk"
 FAILING = "specs/imx8mm-resized-ram.mk"
 
 
-def run(*argv):
+def run(*argv, stdin: str = ""):
     out, err = io.StringIO(), io.StringIO()
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        status = main(list(argv), out, err)
+        status = main(list(argv), out, err, io.StringIO(stdin))
     finally:
         os.chdir(cwd)
     return status, out.getvalue(), err.getvalue()
@@ -111,7 +111,56 @@ def test_explain_and_list():
     status, out, _ = run("explain", "mem-expose")
     assert status == 0 and "device_untypeds declared" in out
     status, _, err = run("explain", "NOPE")
-    assert status == 2
+    assert status == 2 and "neither an obligation nor a diagnostic code" in err
+
+
+def test_explain_knows_every_diagnostic_code_in_any_case():
+    from checker.diagnostics import CODES, EXPLANATIONS
+
+    for code, title in CODES.items():
+        status, out, _ = run("explain", code.lower())
+        assert status == 0 and out.startswith(f"{code} (") and title in out and EXPLANATIONS[code] in out
+    status, _, err = run("explain", "E2O1")
+    assert status == 2 and "did you mean 'E201'" in err
+
+
+def test_version():
+    from checker.cli import version
+
+    status, out, _ = run("--version")
+    assert status == 0 and out == f"pcheck {version()}\n" and version()[0].isdigit()
+
+
+def test_obligation_ids_are_case_insensitive_in_only_and_in_waivers():
+    status, out, _ = run("--only", "irq-trigger,Mem-Disjoint", FAILING)
+    assert status == 1 and "MEM-DISJOINT" in out and "MEM-BOUNDS" not in out
+    spec = open(os.path.join(ROOT, FAILING), encoding="utf-8").read().replace(
+        'include "platforms/', f'include "{os.path.join(ROOT, "specs", "platforms")}/')
+    status, out, _ = run("-", stdin=spec + '\nallow mem-disjoint for k0.ram "audited"\nallow mem-expose for k0 "x"\nallow mem-expose for k1 "x"\n')
+    assert status == 0 and "WAIVED MEM-DISJOINT" in out
+
+
+def test_list_format_json():
+    from checker.catalogue import CATALOGUE
+
+    status, out, _ = run("list", "--format", "json")
+    entries = json.loads(out)
+    assert status == 0 and [e["id"] for e in entries] == list(OBLIGATION_IDS)
+    assert entries[0] == {"id": CATALOGUE[0].id, "title": CATALOGUE[0].title, "family": CATALOGUE[0].family,
+                          "proves": CATALOGUE[0].proves, "counterexample": CATALOGUE[0].counterexample,
+                          "fixes": list(CATALOGUE[0].fixes)}
+    status, _, err = run("list", "--format", "yaml")
+    assert status == 2 and "invalid choice" in err
+
+
+def test_dash_reads_the_spec_from_standard_input():
+    spec = 'include "specs/platforms/imx8mm.mk"\nkernel k0 { cores a0 ram at 0x4000_0000 size 256M }\n'
+    status, out, _ = run("-", stdin=spec)  # includes relative to the working directory
+    assert status == 0 and out.rstrip().splitlines()[-1].startswith("<stdin>: PROVED:")
+    status, out, _ = run("-", stdin="kernel k0 { cores }\n")
+    assert status == 2 and "<stdin>:1:19: error[E104]" in out and "    1 | kernel k0 { cores }" in out
+    status, _, err = run("-", "-", stdin="")
+    assert status == 2 and "once" in err
 
 
 def test_usage_error_exits_2():

@@ -114,7 +114,7 @@ def test_replay_mem_disjoint_golden(tmp_path):
     [
         ("qemu-v2-two-stock-sel4", "GIC-INIT-system"),
         ("qemu-v2-two-stock-sel4", "IRQ-ROUTE-spi_1"),
-        ("imx8mm-icfgr-word", "IRQ-TRIGGER-k0_k1"),
+        ("imx8mm-icfgr-word", "IRQ-TRIGGER-spi_30"),
         ("qemu-v3-sgi1-to-smp", "IPI-RANGE-wake"),
         ("qemu-v3-smp-sender", "IPI-CAP-done"),
         ("rock3b-core-index-target", "IPI-TARGET-net_kick"),
@@ -144,14 +144,65 @@ def test_replay_json_format(tmp_path):
     assert doc["violation"]["details"]["kernel"] == "k1"
 
 
-def test_replay_exit_0_when_the_scenario_shows_nothing(tmp_path):
+def test_replay_that_does_not_reproduce_on_its_own_machine_is_an_internal_error(tmp_path):
     path = _cex(tmp_path, "specs/qemu-v2-two-stock-sel4.mk", "qemu-v2-two-stock-sel4.MEM-EXPOSE-k0.json")
     doc = json.loads(path.read_text())
     own = doc["machine"]["kernels"][0]["ram"][0]["base"]
     doc["scenario"][0]["address"] = own
     path.write_text(json.dumps(doc))
     status, out, _ = run_cli("replay", str(path))
-    assert status == 0 and "NOT REPRODUCED" in out
+    assert status == 4 and "NOT REPRODUCED" in out and "internal error" in out
+
+
+# The IRQ-TRIGGER failure of imx8mm-icfgr-word.mk and the spec with its fix: triggers set by the loader.
+def _fixed_icfgr(tmp_path, fix: bool = True):
+    with open(os.path.join(ROOT, "specs", "imx8mm-icfgr-word.mk"), encoding="utf-8") as f:
+        text = f.read()
+    text = text.replace('include "platforms/', f'include "{os.path.join(ROOT, "specs", "platforms")}/')
+    if fix:
+        text = text.replace("loader { gic_init }", "loader { gic_init triggers }").replace(
+            "    device_untypeds declared\n", "    device_untypeds declared\n    trigger_config loader\n", 1)
+    fixed = tmp_path / ("fixed.mk" if fix else "same.mk")
+    fixed.write_text(text)
+    return fixed
+
+
+def test_replay_on_a_fixed_spec_exits_0_when_the_violation_is_gone(tmp_path):
+    path = _cex(tmp_path, "specs/imx8mm-icfgr-word.mk", "imx8mm-icfgr-word.IRQ-TRIGGER-spi_30.json")
+    fixed = _fixed_icfgr(tmp_path)
+    assert checker.check_path(str(fixed)).status == "proved"
+    status, out, _ = run_cli("replay", str(path), "--spec", str(fixed))
+    assert status == 0 and "FIXED" in out and f"replayed on the machine of {fixed}" in out
+
+
+def test_replay_on_an_unfixed_spec_exits_1(tmp_path):
+    path = _cex(tmp_path, "specs/imx8mm-icfgr-word.mk", "imx8mm-icfgr-word.IRQ-TRIGGER-spi_30.json")
+    status, out, _ = run_cli("replay", str(path), "--spec", str(_fixed_icfgr(tmp_path, fix=False)))
+    assert status == 1 and "STILL REPRODUCED at step" in out
+    status, out, _ = run_cli("replay", str(path), "--spec", str(_fixed_icfgr(tmp_path, fix=False)), "--format", "json")
+    doc = json.loads(out)
+    assert status == 1 and doc["reproduced"] and doc["machine"].endswith("same.mk")
+
+
+def test_replay_on_a_spec_without_the_scenario_s_kernel_or_with_errors_exits_2(tmp_path):
+    path = _cex(tmp_path, "specs/imx8mm-icfgr-word.mk", "imx8mm-icfgr-word.IRQ-TRIGGER-spi_30.json")
+    renamed = tmp_path / "renamed.mk"
+    renamed.write_text(_fixed_icfgr(tmp_path).read_text().replace("kernel k1", "kernel other").replace(
+        "boot order k0, k1", "boot order k0, other"))
+    status, _, err = run_cli("replay", str(path), "--spec", str(renamed))
+    assert status == 2 and "cannot run on" in err and "'k1'" in err
+    broken = tmp_path / "broken.mk"
+    broken.write_text("kernel k0 { cores }\n")
+    status, _, err = run_cli("replay", str(path), "--spec", str(broken))
+    assert status == 2 and "error[E104]" in err and f"{broken}:1:" in err
+
+
+def test_replay_shows_the_replayed_violation_and_v_shows_every_monitor_s(tmp_path):
+    path = _cex(tmp_path, "specs/imx8mm-resized-ram.mk", "imx8mm-resized-ram.MEM-DISJOINT-k0.ram_k1.ram.json")
+    status, out, _ = run_cli("replay", str(path), "--no-registers")
+    assert status == 1 and out.count("!! ") == 1 and "other violations of other monitors not shown" in out
+    status, every, _ = run_cli("replay", str(path), "--no-registers", "-v")
+    assert status == 1 and every.count("!! ") > 1 and "memory-expose" in every
 
 
 @pytest.mark.parametrize(
