@@ -40,6 +40,7 @@ def _check_parser() -> argparse.ArgumentParser:
     p.add_argument("specs", nargs="+", metavar="SPEC", help=".mk spec files to check (`-`: standard input)")
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of standard output")
+    p.add_argument("--sarif-root", metavar="DIR", help="SARIF file URIs relative to this directory (default: the working directory)")
     p.add_argument("--only", metavar="ID[,ID]", help="check only these obligations")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per solver query (default 30)")
     p.add_argument("--cex-dir", metavar="DIR", help="write each counterexample as a replayable JSON file")
@@ -123,8 +124,12 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO
         if progress is not None:
             progress.clear()
     reports = [report for _, report in checked]
+    if args.sarif_root is not None and not os.path.isdir(args.sarif_root):
+        raise UsageError(f"--sarif-root: '{args.sarif_root}' is not a directory")
     if args.format == "text":
         text = formatter("text")(reports, verbose=args.verbose)
+    elif args.format == "sarif":
+        text = formatter("sarif")(reports, root=args.sarif_root)
     else:
         text = formatter(args.format)(reports)
     _write(text, args.output, stdout)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from checker.catalogue import CATALOGUE
 from checker.diagnostics import CODES
@@ -19,10 +22,33 @@ def _region(span: Span) -> dict[str, Any]:
     return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
 
 
-def _location(span: Span | None) -> list[dict[str, Any]]:
-    if span is None:
+# The base of every relative artifact URI, defined in the run's originalUriBaseIds (SARIF 2.1.0
+# 3.14.14): the working directory, or `--sarif-root`. Code scanning maps it to the checkout.
+BASE_ID = "SRCROOT"
+
+
+def _base_uri(root: str) -> str:
+    uri = Path(os.path.abspath(root)).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _artifact(file: str, root: str) -> dict[str, Any] | None:
+    """`{"uri": "specs/x.mk", "uriBaseId": "SRCROOT"}` for a file under `root`, an absolute
+    `file://` URI for one outside it; None for a name that is no file (`<stdin>`)."""
+    if file.startswith("<"):
+        return None
+    path = os.path.abspath(file)
+    rel = os.path.relpath(path, os.path.abspath(root))
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(Path(rel).as_posix()), "uriBaseId": BASE_ID}
+
+
+def _location(span: Span | None, root: str) -> list[dict[str, Any]]:
+    artifact = None if span is None else _artifact(span.file, root)
+    if artifact is None:
         return []
-    return [{"physicalLocation": {"artifactLocation": {"uri": span.file}, "region": _region(span)}}]
+    return [{"physicalLocation": {"artifactLocation": artifact, "region": _region(span)}}]
 
 
 def _rules() -> list[dict[str, Any]]:
@@ -41,7 +67,7 @@ def _rules() -> list[dict[str, Any]]:
     return rules
 
 
-def _results(report: Report) -> list[dict[str, Any]]:
+def _results(report: Report, root: str) -> list[dict[str, Any]]:
     out = []
     for r in report.results:
         if r.status not in _LEVEL:
@@ -50,9 +76,10 @@ def _results(report: Report) -> list[dict[str, Any]]:
             "ruleId": r.id,
             "level": _LEVEL[r.status],
             "message": {"text": f"{r.subject}: {r.message}"},
-            "locations": _location(r.location),
+            "locations": _location(r.location, root),
             "relatedLocations": [
-                {"id": n, "message": {"text": p.what}, **_location(p.span)[0]} for n, p in enumerate(r.places) if p.span
+                {"id": n, "message": {"text": p.what}, **_location(p.span, root)[0]}
+                for n, p in enumerate(r.places) if _location(p.span, root)
             ],
         }
         if r.method is not None:
@@ -66,16 +93,19 @@ def _results(report: Report) -> list[dict[str, Any]]:
                 "ruleId": d.code,
                 "level": "error" if d.is_error else "warning",
                 "message": {"text": d.message},
-                "locations": _location(d.span),
+                "locations": _location(d.span, root),
             }
         )
     return out
 
 
-def to_sarif(reports: Sequence[Report]) -> str:
-    """One SARIF log with one run holding every spec's results."""
+def to_sarif(reports: Sequence[Report], root: str | None = None) -> str:
+    """One SARIF log with one run holding every spec's results; file URIs relative to `root`
+    (default: the working directory), given as the run's SRCROOT."""
+    root = os.getcwd() if root is None else root
     run = {
-        "tool": {"driver": {"name": "pcheck", "informationUri": "https://example.invalid/pcheck", "rules": _rules()}},
-        "results": [item for report in reports for item in _results(report)],
+        "tool": {"driver": {"name": "pcheck", "rules": _rules()}},
+        "originalUriBaseIds": {BASE_ID: {"uri": _base_uri(root)}},
+        "results": [item for report in reports for item in _results(report, root)],
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
