@@ -55,6 +55,10 @@ CODES: Mapping[str, str] = {
     # warnings
     "W001": "waiver matches no failure",
     "W002": "seL4's maxIRQ of the platform is not given",
+    "W003": "an SPI number that is a device's INTID",
+    "W004": "a shared region nobody can write",
+    "W005": "a shared region only one kernel is listed on",
+    "W006": "a kernel without RAM",
 }
 
 # Code -> what it means and what to do, for `pcheck explain CODE`. The message of each diagnostic
@@ -99,6 +103,14 @@ EXPLANATIONS: Mapping[str, str] = {
             "Remove it or fix the name.",
     "W002": "The platform gives no `max_irq`, seL4's maxIRQ for its port; IRQ-RANGE then checks only the "
             "GIC's `lines`. Add `max_irq` from seL4's platform configuration.",
+    "W003": "A kernel's `irq spi N` names an INTID no device uses, while N itself is a device's INTID: "
+            "device trees give SPI numbers (INTID - 32), and INTIDs written in their place still prove. "
+            "Write the SPI number, or list the device.",
+    "W004": "Every kernel listed on a shared region maps it read-only (`r`): no kernel can put anything "
+            "there. Give the writer `rw`.",
+    "W005": "Only one kernel is listed on a shared region: what it writes there nobody else reads. List "
+            "the reader, or make the region that kernel's RAM.",
+    "W006": "A kernel has no RAM slice. Give it `ram at BASE size SIZE`.",
 }
 
 

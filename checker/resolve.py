@@ -16,6 +16,7 @@ from checker.diagnostics import Diagnostic, Note, did_you_mean, error, warning
 from checker.catalogue import OBLIGATION_IDS
 from checker.sel4 import order_dependent, resets_distributor
 from checker.span import Span
+from checker.lint import lint
 from checker.spec import (
     BUILTIN_PROFILES,
     MAX_INTID,
@@ -184,6 +185,7 @@ class Resolver:
                 k.span))
         if not spec.loader_triggers:
             self._loader_configured_triggers(spec)
+        self.diags += lint(spec)
         return None if any(d.is_error for d in self.diags) else spec
 
     def _loader_configured_triggers(self, spec: Spec) -> None:
