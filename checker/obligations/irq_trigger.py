@@ -73,12 +73,10 @@ ENTRY = Entry(
         "Make sure no kernel resets the distributor after another has set a trigger (`dist_init check` or "
         "`never` after `loader { gic_init }`, or a `boot order` that boots the resetting kernel first).",
         "If the kernels' root tasks serialise their configuration by a protocol pcheck cannot see, say so with "
-        "`allow IRQ-TRIGGER for spi N because ...`.",
+        "`allow IRQ-TRIGGER for spi N \"how they are serialised\"`.",
     ),
     family="ownership",
 )
-
-SETTERS = ("runtime", "loader", "none")
 
 
 @frozen
