@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checker.span import Span
-from checker.spec import Region
+from checker.spec import Kernel, Region
 
 
 def hexaddr(value: int) -> str:
@@ -32,6 +32,6 @@ def region_words(region: Region) -> str:
     return f"{region.name}{at(region.span)}"
 
 
-def profile_cause(kernel: "Kernel") -> str:
+def profile_cause(kernel: Kernel) -> str:
     """A failure's cause when one kernel's profile choice makes it (see Failure.cause)."""
     return f"kernel {kernel.name}'s profile '{kernel.profile.name}'"
