@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import sys
 import time
 import traceback
@@ -76,12 +77,36 @@ def _exit_status(reports) -> int:
     return EXIT_OK
 
 
+# C0 and C1 control characters but newline and tab: a spec's strings (a waiver reason, a file name)
+# must not move the cursor or recolour a terminal, and XML 1.0 cannot hold most of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Every control character but newline and tab as a visible `\\xNN` escape."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _Printable:
+    """A text stream that shows control characters as escapes (everything pcheck prints goes
+    through one); `raw` is the stream itself, for the progress line's own carriage returns."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        return self.raw.write(printable(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
 def _write(text: str, path: str | None, stdout: TextIO) -> None:
     if path is None:
         stdout.write(text)
         return
     with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
+        out.write(printable(text))
 
 
 def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO | None = None) -> int:
@@ -148,7 +173,7 @@ class _Progress:
     DELAY = 1.0
 
     def __init__(self, spec: str, stream: TextIO) -> None:
-        self.spec, self.stream = spec, stream
+        self.spec, self.stream = printable(spec), getattr(stream, "raw", stream)
         self.start = time.monotonic()
         self.shown = False
 
@@ -283,8 +308,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
          stdin: TextIO | None = None) -> int:
     """Entry point of `pcheck` and `python -m checker`; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    stdout = _Printable(stdout or sys.stdout)
+    stderr = _Printable(stderr or sys.stderr)
     if not argv or argv[0] in ("-h", "--help"):
         stdout.write(_check_parser().format_help())
         stdout.write("\nalso: pcheck list [--format json] | pcheck explain ID|CODE | "

@@ -12,7 +12,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import hashlib
+import os
 import re
+import stat
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -105,16 +109,50 @@ def _grammar_text() -> str:
 
 @functools.cache
 def _parser() -> Lark:
+    return build_parser(cache_file())
+
+
+def build_parser(cache: str | None) -> Lark:
+    """The LALR parser; its tables are kept in `cache` (a path) when it is given."""
     return Lark(
         _grammar_text(),
         parser="lalr",
         lexer=_WordLexer,
         propagate_positions=True,
         maybe_placeholders=False,
-        # Building the LALR tables takes longer than checking a typical spec:
-        # lark keeps them in a file in the temp directory, keyed by the grammar.
-        cache=True,
+        # Building the LALR tables takes longer than checking a typical spec, so lark keeps them in
+        # a file. The file is a pickle, which runs code when it is loaded: never lark's default
+        # (a predictable name in the shared temp directory, where anyone can plant one).
+        cache=cache if cache is not None else False,
     )
+
+
+def cache_file() -> str | None:
+    """Where the parser tables are cached: `$XDG_CACHE_HOME/pcheck` (default `~/.cache/pcheck`), a
+    directory made with mode 0700. None (no cache) unless that directory and any file already
+    there are this user's own, not symbolic links, and writable by nobody else."""
+    import lark
+
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = os.path.join(home, "pcheck")
+    key = hashlib.sha256(f"{_grammar_text()}|{lark.__version__}|{sys.version_info[:2]}".encode()).hexdigest()[:32]
+    path = os.path.join(directory, f"lark-{key}.pickle")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not (_private(os.lstat(directory), stat.S_ISDIR)):
+            return None
+        if os.path.lexists(path) and not _private(os.lstat(path), stat.S_ISREG):
+            return None
+    except OSError:
+        return None
+    return path
+
+
+def _private(st: os.stat_result, kind) -> bool:
+    """A file or directory of the right kind, owned by this user, and writable (and, for a
+    directory, enterable) by nobody else."""
+    mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    return kind(st.st_mode) and mine and not st.st_mode & 0o022
 
 
 def parse_number(text: str) -> int | str:
