@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import re
 import sys
@@ -26,6 +27,7 @@ from checker.errors import CounterexampleError, UsageError
 from checker.report import FORMATS, formatter
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 SUBCOMMANDS = ("explain", "list", "replay")
 
 
@@ -115,8 +117,11 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO
 
     args = _check_parser().parse_args(list(argv))
     stdin = stdin or sys.stdin
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
+        raise UsageError("--timeout must be a positive, finite number of seconds")
+    if args.output is not None and any(s != "-" and os.path.exists(s) and os.path.exists(args.output)
+                                       and os.path.samefile(s, args.output) for s in args.specs):
+        raise UsageError(f"-o {args.output} is a spec being checked; write the report elsewhere")
     if args.rlimit is not None and args.rlimit <= 0:
         raise UsageError("--rlimit must be a positive number")
     if args.jobs is not None and args.jobs <= 0:
@@ -308,8 +313,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
          stdin: TextIO | None = None) -> int:
     """Entry point of `pcheck` and `python -m checker`; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    stdout = _Printable(stdout or sys.stdout)
-    stderr = _Printable(stderr or sys.stderr)
+    # A stream closed before pcheck started (`2>&-`) is None in Python: write nowhere instead.
+    stdout = _Printable(stdout or sys.stdout or open(os.devnull, "w"))
+    stderr = _Printable(stderr or sys.stderr or open(os.devnull, "w"))
     if not argv or argv[0] in ("-h", "--help"):
         stdout.write(_check_parser().format_help())
         stdout.write("\nalso: pcheck list [--format json] | pcheck explain ID|CODE | "
@@ -319,7 +325,17 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         stdout.write(f"pcheck {version()}\n")
         return EXIT_OK
     try:
-        return dispatch(argv, stdout, stderr, stdin)
+        status = dispatch(argv, stdout, stderr, stdin)
+        stdout.flush()  # here, not at exit: a reader that went away must change the status
+        return status
+    except BrokenPipeError:
+        # The reader went away (`pcheck spec | head`): nothing more can be shown, and the verdict
+        # was not seen whole, so it is not a pass.
+        _quiet(stdout)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _say(stderr, "pcheck: interrupted\n")
+        return EXIT_INTERRUPTED
     except UsageError as exc:
         stderr.write(f"pcheck: error: {exc}\n")
         return EXIT_ERROR
@@ -330,6 +346,21 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         stderr.write("pcheck: internal error (this is a bug in pcheck, please report it):\n")
         stderr.write(traceback.format_exc(limit=-3))
         return EXIT_INTERNAL
+
+
+def _quiet(stream) -> None:
+    """Send the rest of a broken stream's output (the interpreter's flush at exit) nowhere."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _say(stream, text: str) -> None:
+    try:
+        stream.write(text)
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> int:

@@ -22,6 +22,7 @@ import attrs
 import model
 
 from checker.errors import CounterexampleError
+from checker.sources import NotRegular, read_regular
 from checker.replay import machine_config, reproduces, run
 from checker.report.json import location
 from checker.result import FAILED, Report, Result
@@ -57,11 +58,16 @@ def write_all(reports: Sequence[Report], directory: str, specs: dict[str, Spec])
     """Write one file per failed result; returns the paths written."""
     os.makedirs(directory, exist_ok=True)
     written = []
+    bases: dict[str, int] = {}
     for report in reports:
         spec = specs.get(report.spec)
         if spec is None:
             continue
         base = os.path.splitext(os.path.basename(report.spec))[0]
+        # Two specs with one file name (a/x.mk, b/x.mk) keep their own files: x.…, x-2.…
+        bases[base] = bases.get(base, 0) + 1
+        if bases[base] > 1:
+            base = f"{base}-{bases[base]}"
         for result in report.results:
             if result.status != FAILED or result.expect is None:
                 continue
@@ -76,18 +82,27 @@ def write_all(reports: Sequence[Report], directory: str, specs: dict[str, Spec])
 # ------------------------------------------------------------------ replay
 
 
+MAX_BYTES = 64 << 20  # the largest counterexample file read (a 256-kernel one is under 2 MiB)
+
+
 def read(path: str) -> dict[str, Any]:
     """A counterexample document, checked for form; CounterexampleError says what is wrong."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            doc = json.load(handle)
+        data = read_regular(path, MAX_BYTES)
+        if len(data) > MAX_BYTES:
+            raise CounterexampleError(f"{path} is larger than {MAX_BYTES >> 20} MiB; no counterexample is that big")
+        doc = json.loads(data.decode("utf-8"))
+    except NotRegular as exc:
+        raise CounterexampleError(f"{exc}; a counterexample must be a file") from exc
     except OSError as exc:
         raise CounterexampleError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CounterexampleError(f"{path} is not JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise CounterexampleError(f"{path} nests too deeply to be a counterexample") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise CounterexampleError(f"{path} is not a pcheck counterexample (no \"format\": \"{FORMAT}\")")
-    if doc.get("version") != VERSION:
+    if type(doc.get("version")) is not int or doc["version"] != VERSION:  # `true` is not version 1
         raise CounterexampleError(f"{path} has format version {doc.get('version')!r}; this pcheck reads version {VERSION}")
     for key, kind in (("machine", dict), ("scenario", list), ("expect", dict), ("obligation", str)):
         if not isinstance(doc.get(key), kind):

@@ -164,12 +164,20 @@ def parse_number(text: str) -> int | str:
             body, suffix = text[:-1], text[-1]
         match = pattern.fullmatch(body)
         if match and not match.group(1).endswith("_"):
-            value = int(match.group(1).replace("_", ""), base) * _SIZE_SUFFIX.get(suffix, 1)
+            digits = match.group(1).replace("_", "")
+            if len(digits.lstrip("0")) > 64:  # more than 2^64 in any base; and no 4,300-digit int() call
+                return MAX_U64 + 1
+            value = int(digits, base) * _SIZE_SUFFIX.get(suffix, 1)
             return value
     return (
         f"'{text}' is not a number: write decimal (4096), hex (0x1000), binary (0b1010), "
         "optionally with _ between digits, or a decimal size such as 4K, 2M, 1G, 1T"
     )
+
+
+def _short(text: str) -> str:
+    """A long literal for messages: its first digits and its length."""
+    return text if len(text) <= 40 else f"{text[:24]}... ({len(text)} characters)"
 
 
 class ParseContext:
@@ -200,7 +208,7 @@ class _ToAst(Transformer):
             value = 0
         elif value > MAX_U64:
             self.ctx.diagnostics.append(
-                error("E107", f"{token} does not fit in 64 bits (the largest value is 0x{MAX_U64:x})", span)
+                error("E107", f"{_short(str(token))} does not fit in 64 bits (the largest value is 0x{MAX_U64:x})", span)
             )
             value = MAX_U64
         return ast.Number(value, span)

@@ -8,6 +8,7 @@ harmless. Every problem reading a file becomes a located diagnostic.
 from __future__ import annotations
 
 import os
+import stat
 
 from checker import ast
 from checker.data import frozen
@@ -31,14 +32,38 @@ class Sources:
     diagnostics: tuple[Diagnostic, ...]
 
 
+class NotRegular(OSError):
+    """A path that names a directory, a FIFO, a device or a socket, not a file."""
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file. Opened without blocking and checked before a
+    byte is read, so a FIFO cannot hang pcheck and a device (`/dev/zero`) cannot feed it forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", path)
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise NotRegular(f"'{path}' is {kind}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def _read(path: str, where: Span | None) -> tuple[str | None, Diagnostic | None]:
     """The text of `path`, or the diagnostic that says why it cannot be had."""
     at = where or Span.point(path, 1, 1)
     try:
-        if os.path.isdir(path):
-            return None, error("E001", f"'{path}' is a directory, not a spec file", at)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotRegular as exc:
+        return None, error("E001", f"{exc}; a spec must be a file", at)
+    except IsADirectoryError:
+        return None, error("E001", f"'{path}' is a directory, not a spec file", at)
     except FileNotFoundError:
         code = "E004" if where else "E001"
         return None, error(code, f"file '{path}' does not exist", at)
@@ -64,7 +89,12 @@ def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
             f"byte 0x{exc.object[exc.start]:02x} at offset {bom + exc.start} is not valid UTF-8; specs are UTF-8 text",
             Span.point(path, line, column),
         )
-    return text, None
+    return lines(text), None
+
+
+def lines(text: str) -> str:
+    """CRLF and lone CR line ends as LF: lines and columns count the same whatever the editor wrote."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _shown(path: str) -> str:
@@ -78,7 +108,7 @@ def _shown(path: str) -> str:
 
 def load_text(text: str, path: str, base_dir: str | None = None) -> Sources:
     """Parse `text` as the root file `path`, following its includes on disk."""
-    return _load(path, text, base_dir)
+    return _load(path, lines(text), base_dir)
 
 
 def load_path(path: str) -> Sources:

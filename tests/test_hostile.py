@@ -69,3 +69,160 @@ def test_hostile_input(tmp_path, name):
     else:
         assert status in (0, 1) and (": PROVED:" in text or ": FAILED:" in text)
 
+
+
+# ---------------------------------------------------------------- special files (issue 15, item 9)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_or_a_device_is_refused_before_it_is_read(tmp_path):
+    """A FIFO as spec, include or counterexample used to hang forever, and `replay /dev/zero` read
+    without bound: each is now refused, located, before a byte is read."""
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    including = tmp_path / "inc.mk"
+    including.write_text(f'include "{fifo}"\n')
+    cases = [[str(fifo)], [str(including)], ["replay", str(fifo)], ["replay", "/dev/zero"], ["/dev/zero"]]
+    for argv in cases:
+        proc = subprocess.run([sys.executable, "-m", "checker", *argv], capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert proc.returncode == 2, (argv, proc.stdout, proc.stderr)
+        shown = proc.stdout + proc.stderr
+        assert "not a regular file" in shown and "Traceback" not in shown, (argv, shown)
+    proc = subprocess.run([sys.executable, "-m", "checker", str(including)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert f"{including}:1:" in proc.stdout  # located at the include
+
+
+def test_counterexample_versions_and_nesting_are_checked_strictly(tmp_path):
+    import io
+    import json as js
+
+    from checker.cli import main
+
+    good = {"format": "pcheck-counterexample", "version": True, "machine": {}, "scenario": [], "expect": {"kind": "x"},
+            "obligation": "MEM-DISJOINT"}
+    for content in (js.dumps(good), "[" * 100_000 + "]" * 100_000):
+        path = tmp_path / "c.json"
+        path.write_text(content)
+        err = io.StringIO()
+        assert main(["replay", str(path)], io.StringIO(), err) == 2
+        assert "error" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+# ---------------------------------------------------------------- output files and numbers (issue 15, items 6, 12)
+
+
+def test_o_naming_a_spec_is_refused_and_the_spec_kept(tmp_path):
+    from checker.cli import main
+
+    spec = tmp_path / "s.mk"
+    text = open(os.path.join(ROOT, "specs", "imx8mm-two-kernels.mk"), encoding="utf-8").read().replace(
+        'include "platforms/', f'include "{os.path.join(ROOT, "specs", "platforms")}/')
+    spec.write_text(text)
+    err = io.StringIO()
+    assert main([str(spec), "-o", str(spec)], io.StringIO(), err) == 2
+    assert "is a spec being checked" in err.getvalue() and spec.read_text() == text
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_timeout_that_is_not_finite_is_a_usage_error(value):
+    from checker.cli import main
+
+    err = io.StringIO()
+    assert main(["specs/imx8mm-two-kernels.mk", "--timeout", value], io.StringIO(), err) == 2
+    assert "--timeout" in err.getvalue()
+
+
+def test_two_specs_with_one_file_name_keep_their_own_counterexamples(tmp_path):
+    from checker.cli import main
+
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        text = open(os.path.join(ROOT, "specs", "imx8mm-resized-ram.mk"), encoding="utf-8").read().replace(
+            'include "platforms/', f'include "{os.path.join(ROOT, "specs", "platforms")}/')
+        (tmp_path / d / "x.mk").write_text(text)
+    out = tmp_path / "cex"
+    main([str(tmp_path / "a" / "x.mk"), str(tmp_path / "b" / "x.mk"), "--cex-dir", str(out)], io.StringIO(), io.StringIO())
+    names = sorted(p.name for p in out.iterdir())
+    firsts = [n for n in names if n.startswith("x.")]
+    seconds = [n for n in names if n.startswith("x-2.")]
+    assert firsts and len(firsts) == len(seconds) == len(names) // 2
+
+
+# ---------------------------------------------------------------- closed streams, interrupts, numbers (issue 15, items 6-8)
+
+
+def _pcheck(args, **kw):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "checker", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, **kw)
+
+
+def test_a_reader_that_goes_away_is_no_traceback_and_no_pass():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "specs/imx8mm-resized-ram.mk", "--format", "json"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before pcheck writes a byte (`| head -c 0`)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 2 and "Traceback" not in err
+
+
+def test_closed_standard_error_keeps_the_exit_status():
+    import subprocess
+    import sys
+
+    for spec, status in (("specs/imx8mm-two-kernels.mk", 0), ("tests/invalid/E201-undefined-name.mk", 2)):
+        proc = subprocess.run([sys.executable, "-m", "checker", spec], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, timeout=120, preexec_fn=lambda: os.close(2))
+        assert proc.returncode == status, (spec, proc.returncode)
+
+
+def test_ctrl_c_is_exit_130_without_a_traceback(monkeypatch):
+    import checker.cli as cli
+
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "dispatch", interrupted)
+    err = io.StringIO()
+    assert cli.main(["specs/imx8mm-two-kernels.mk"], io.StringIO(), err) == 130
+    assert err.getvalue() == "pcheck: interrupted\n"
+
+
+def test_a_number_of_thousands_of_digits_is_e107_not_a_traceback(tmp_path):
+    spec = tmp_path / "big.mk"
+    spec.write_text("platform p { paddr_bits " + "9" * 5000 + " }\n")
+    proc = _pcheck([str(spec)])
+    assert proc.returncode == 2 and "error[E107]" in proc.stdout and "(5000 characters)" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+# ---------------------------------------------------------------- line endings (issue 15, item 10)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_gives_the_same_lines_and_columns(tmp_path, newline):
+    """Lone CRs used to put every diagnostic on line 1; a tab keeps its column and its caret."""
+    spec = tmp_path / "s.mk"
+    spec.write_bytes(newline.join(["kernel k0 {", "\tcores a9", "}", ""]).encode())
+    err, out = io.StringIO(), io.StringIO()
+    assert main([str(spec)], out, err) == 2
+    text = out.getvalue()
+    assert f"{spec}:2:8: error[E201]" in text
+    # The tab is shown as one space, so the caret stays under column 8.
+    assert "    2 |  cores a9\n      |        ^^\n" in text
+
+
+def test_a_comment_before_lone_crs_in_an_include_hides_nothing(tmp_path):
+    inc = tmp_path / "inc.mk"
+    inc.write_bytes(b"// a comment\rkernel k9 { cores zz }\r")
+    spec = tmp_path / "s.mk"
+    spec.write_text(f'include "{inc}"\n')
+    out = io.StringIO()
+    assert main([str(spec)], out, io.StringIO()) == 2
+    assert f"{inc}:2:" in out.getvalue()

@@ -138,3 +138,40 @@ def test_junit_is_read_back_by_a_junit_parser_with_the_report_s_counts(spec, tmp
     for case in failed:
         (failure,) = [r for r in case.result if isinstance(r, junitparser.Failure)]
         assert failure.type == case.classname and failure.message
+
+
+def test_an_internal_error_is_a_tool_notification_not_a_result(monkeypatch):
+    from attrs import evolve
+
+    import checker
+    from checker.report.sarif import to_sarif
+    from checker.result import INTERNAL_ERROR
+
+    report = checker.check_path(os.path.join(ROOT, "specs", "imx8mm-resized-ram.mk"))
+    broken = evolve(report, results=tuple(evolve(r, status=INTERNAL_ERROR, message="the model disagrees")
+                                          if r.status == FAILED else r for r in report.results))
+    log = json.loads(to_sarif([broken], root=ROOT))
+    assert not list(VALIDATOR.iter_errors(log))
+    run0 = log["runs"][0]
+    (invocation,) = run0["invocations"]
+    assert invocation["executionSuccessful"] is False
+    notes = invocation["toolExecutionNotifications"]
+    assert len(notes) == report.counts()[FAILED] and all("internal error" in n["message"]["text"] for n in notes)
+    assert not [r for r in run0["results"] if r["level"] == "error"]
+    clean = json.loads(to_sarif([report], root=ROOT))["runs"][0]["invocations"][0]
+    assert clean["executionSuccessful"] is True and clean["toolExecutionNotifications"] == []
+
+
+def test_sarif_uris_percent_encode_what_rfc_3986_reserves(tmp_path):
+    odd = tmp_path / "a #b%c?d[e]é"
+    odd.mkdir()
+    spec = odd / "s p.mk"
+    spec.write_text("kernel k0 { cores a9 }\n")
+    for root in (str(tmp_path), None):  # relative to SRCROOT, and an absolute file:// URI outside it
+        argv = [str(spec), "--format", "sarif"] + (["--sarif-root", root] if root else [])
+        _, out, _ = run(*argv)
+        log = json.loads(out)
+        assert not list(VALIDATOR.iter_errors(log))
+        (artifact,) = {json.dumps(a, sort_keys=True): a for a in _artifacts(log)}.values()
+        assert not set(artifact["uri"]) & set(" #?[]é") and "%25" in artifact["uri"]
+        assert _resolve(log, artifact) == spec

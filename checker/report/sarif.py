@@ -15,7 +15,8 @@ from checker.result import FAILED, INTERNAL_ERROR, UNKNOWN, WAIVED, Report
 from checker.span import Span
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {FAILED: "error", UNKNOWN: "warning", INTERNAL_ERROR: "error", WAIVED: "note"}
+# An internal error is no result about the spec (it is a pcheck bug): a tool execution notification.
+_LEVEL = {FAILED: "error", UNKNOWN: "warning", WAIVED: "note"}
 
 
 def _region(span: Span) -> dict[str, Any]:
@@ -103,9 +104,19 @@ def to_sarif(reports: Sequence[Report], root: str | None = None) -> str:
     """One SARIF log with one run holding every spec's results; file URIs relative to `root`
     (default: the working directory), given as the run's SRCROOT."""
     root = os.getcwd() if root is None else root
+    bugs = [r for report in reports for r in report.results if r.status == INTERNAL_ERROR]
     run = {
         "tool": {"driver": {"name": "pcheck", "rules": _rules()}},
         "originalUriBaseIds": {BASE_ID: {"uri": _base_uri(root)}},
+        # SARIF 3.20.14: whether the tool did its job; pcheck's own bugs are notifications (3.20.21).
+        "invocations": [{
+            "executionSuccessful": not bugs,
+            "toolExecutionNotifications": [
+                {"level": "error", "message": {"text": f"internal error in pcheck, not a verdict: {r.id} {r.subject}: {r.message}"},
+                 "locations": _location(r.location, root), "descriptor": {"id": r.id}}
+                for r in bugs
+            ],
+        }],
         "results": [item for report in reports for item in _results(report, root)],
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
