@@ -107,7 +107,7 @@ def read(path: str) -> dict[str, Any]:
     for key, kind in (("machine", dict), ("scenario", list), ("expect", dict), ("obligation", str)):
         if not isinstance(doc.get(key), kind):
             raise CounterexampleError(f"{path}: field '{key}' is missing or not a {kind.__name__}")
-    if "kind" not in doc["expect"]:
+    if not isinstance(doc["expect"].get("kind"), str) or not doc["expect"]["kind"]:
         raise CounterexampleError(f"{path}: 'expect' names no violation kind")
     return doc
 
