@@ -472,6 +472,8 @@ class _ToAst(Transformer):
     def allow(self, meta, children) -> ast.AllowAst:
         obligation, subject = self._pick(children, ast.Name)
         reason = self._tokens(children, "STRING")[0]
+        if "\x00" in str(reason):  # (an include path with one is E004, where it is resolved)
+            self.ctx.diagnostics.append(error("E101", "a string cannot hold a NUL character", self.ctx.span(reason)))
         return ast.AllowAst(obligation, subject, str(reason)[1:-1], self._s(meta))
 
 

@@ -603,7 +603,8 @@ class Resolver:
                 )
                 continue
             head = a.subject.text.split(".")[0]
-            is_irq = a.subject.text.split(" ")[0] in ("spi", "ppi", "sgi")
+            words = a.subject.text.split(" ")
+            is_irq = len(words) == 2 and words[0] in ("spi", "ppi", "sgi")
             if not is_irq and head not in ("system", "all", "gic") and head not in self.names.entries:
                 self.diags.append(
                     error("E201", f"'{a.subject.text}' names nothing in this spec{did_you_mean(head, self.names.entries)}", a.subject.span)

@@ -227,3 +227,48 @@ def test_a_comment_before_lone_crs_in_an_include_hides_nothing(tmp_path):
     out = io.StringIO()
     assert main([str(spec)], out, io.StringIO()) == 2
     assert f"{inc}:2:" in out.getvalue()
+
+
+# ---------------------------------------------------------------- strings and waiver subjects (issue 15, item 11)
+
+
+def test_a_nul_inside_a_string_is_a_located_error(tmp_path):
+    spec = tmp_path / "n.mk"
+    spec.write_bytes(b'platform p { cpu c0 mpidr 0 }\nallow MEM-EXPOSE for k0 "a\x00b"\n')
+    out = io.StringIO()
+    assert main([str(spec)], out, io.StringIO()) == 2
+    assert f"{spec}:2:25: error[E101]: a string cannot hold a NUL character" in out.getvalue()
+
+
+def test_a_waiver_can_name_a_device_called_spi(tmp_path):
+    spec = tmp_path / "s.mk"
+    spec.write_text(
+        "platform p { cpu c0 mpidr 0 cpu c1 mpidr 1 memory dram at 0 size 1G gic v3 { distributor at 0x800_0000 size 64K "
+        "redistributors at 0x80a_0000 stride 128K lines 64 } device spi at 0x900_0000 size 4K max_irq 63 }\n"
+        "kernel k0 { cores c0 ram at 0 size 16M devices spi }\n"
+        "kernel k1 { cores c1 ram at 0x100_0000 size 16M devices spi }\n"
+        'allow DEV-EXCL for spi "shared on purpose"\n')
+    out = io.StringIO()
+    main([str(spec)], out, io.StringIO())
+    assert "WAIVED DEV-EXCL spi" in out.getvalue() and "error[" not in out.getvalue()
+
+
+# ---------------------------------------------------------------- numeric limits (issue 15, item 5)
+
+
+@pytest.mark.parametrize("spec, old, new", [
+    ("qemu-v2-virtio-split.mk", "    sgi 6", "    sgi 6\n    target 0x1_0000_0000"),
+    ("rock3b-icfgr-word.mk", "target 0x100", "target 0x1_0000_0000"),
+])
+def test_a_target_of_2_to_the_32_is_no_target(tmp_path, spec, old, new):
+    """seL4 refuses an SGI target above 7 (GICv2) or 0xFFFF_FFFF (GICv3): IPI-TARGET fails it."""
+    import checker
+
+    text = open(os.path.join(ROOT, "specs", spec), encoding="utf-8").read().replace(
+        'include "platforms/', f'include "{os.path.join(ROOT, "specs", "platforms")}/')
+    assert old in text
+    path = tmp_path / spec
+    path.write_text(text.replace(old, new, 1))
+    report = checker.check(checker.load(str(path)).spec, checker.Options(only=("IPI-TARGET",)))
+    failed = [r for r in report.results if r.status == "failed"]
+    assert failed and all("seL4_InvalidArgument" in r.message for r in failed)
