@@ -83,11 +83,19 @@ def check(spec: Spec, options: Options | None = None) -> Report:
 STDIN = "<stdin>"  # how a spec read from standard input (`pcheck -`) is named in results
 
 
-def load_and_check(path: str, options: Options | None = None, text: str | None = None) -> tuple[Loaded, Report]:
+def load_and_check(path: str, options: Options | None = None, text: str | bytes | None = None) -> tuple[Loaded, Report]:
     """Load and check a spec file (or `text`, named `path`, its includes read relative to the
-    working directory), keeping both; a spec with errors gives a Report with diagnostics only."""
+    working directory; bytes are decoded as a file's are), keeping both; a spec with errors gives
+    a Report with diagnostics only."""
+    from checker import sources as reading
+
     start = time.perf_counter()
-    loaded = load(path) if text is None else load_text(text, path, base_dir=os.getcwd())
+    if text is None:
+        loaded = load(path)
+    elif isinstance(text, bytes):
+        loaded = _finish(reading.load_bytes(text, path, base_dir=os.getcwd()))
+    else:
+        loaded = load_text(text, path, base_dir=os.getcwd())
     if loaded.spec is None:
         return loaded, Report(path, (), loaded.diagnostics, time.perf_counter() - start, loaded.sources)
     report = check(loaded.spec, options)

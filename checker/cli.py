@@ -9,11 +9,14 @@ the model disagree).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import math
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -148,7 +151,7 @@ def run_check(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO
     for spec in args.specs:
         progress = _Progress(spec, stderr) if args.format == "text" and args.output is None and stderr.isatty() else None
         if spec == "-":
-            checked.append(load_and_check(STDIN, evolve(options, progress=progress), text=stdin.read()))
+            checked.append(load_and_check(STDIN, evolve(options, progress=progress), text=_read_stdin(stdin)))
         else:
             checked.append(load_and_check(spec, evolve(options, progress=progress)))
         if progress is not None:
@@ -324,10 +327,19 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     if argv[0] in ("--version", "-V"):
         stdout.write(f"pcheck {version()}\n")
         return EXIT_OK
+    with _signals_as_exceptions():
+        return _run(argv, stdout, stderr, stdin)
+
+
+def _run(argv: list[str], stdout, stderr, stdin) -> int:
     try:
         status = dispatch(argv, stdout, stderr, stdin)
         stdout.flush()  # here, not at exit: a reader that went away must change the status
         return status
+    except Terminated as exc:
+        # SIGTERM or SIGHUP: `-j` workers were ended on the way out (checker/workers.py).
+        _say(stderr, f"pcheck: {signal.Signals(exc.signum).name.lower().removeprefix('sig')}: stopped\n")
+        return 128 + exc.signum
     except BrokenPipeError:
         # The reader went away (`pcheck spec | head`): nothing more can be shown, and the verdict
         # was not seen whole, so it is not a pass.
@@ -346,6 +358,51 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         stderr.write("pcheck: internal error (this is a bug in pcheck, please report it):\n")
         stderr.write(traceback.format_exc(limit=-3))
         return EXIT_INTERNAL
+
+
+def _read_stdin(stdin) -> bytes:
+    """A spec from standard input, as bytes (decoded like a file's: E002 for bad UTF-8), read up
+    to one byte past the size limit (E005), so `pcheck - < /dev/zero` ends."""
+    from checker.sources import MAX_FILE_BYTES
+
+    if stdin is None or getattr(stdin, "closed", False):
+        raise UsageError("standard input is closed, so `-` has no spec to read")
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        return buffer.read(MAX_FILE_BYTES + 1)
+    return stdin.read(MAX_FILE_BYTES + 1).encode("utf-8", errors="surrogateescape")
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP while pcheck runs: raised where the program is, so that `finally` blocks
+    and the worker clean-up run (a BaseException, like KeyboardInterrupt: nothing catches it by accident)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_as_exceptions():
+    """SIGTERM and SIGHUP raise Terminated for as long as `main` runs (main thread only), then the
+    previous handlers are back (a test that calls `main` keeps its own)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum, frame):
+        raise Terminated(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, terminated)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _quiet(stream) -> None:

@@ -8,6 +8,7 @@ text, for the CLI and the text report.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from checker.data import frozen
@@ -44,7 +45,7 @@ CODES: Mapping[str, str] = {
     "E304": "missing field",
     "E305": "invalid value",
     "E306": "unknown setting",
-    "E307": "repeated field",
+    "E307": "repeated field or list item",
     "E308": "cyclic profile",
     "E309": "value out of range",
     "E310": "invalid route",
@@ -87,7 +88,7 @@ EXPLANATIONS: Mapping[str, str] = {
     "E304": "A required field is missing (a cpu's mpidr, a region's size, the GIC's distributor ...).",
     "E305": "A value the field does not take; the message lists the ones it does.",
     "E306": "A profile sets a flag pcheck does not know; the README's profile table lists them.",
-    "E307": "A field is given twice in one block.",
+    "E307": "A field is given twice in one block, or a list (`cores`, `devices`, `irq`, a shared region's kernels) names one thing twice.",
     "E308": "Profiles extend each other in a cycle.",
     "E309": "A number outside the range the field allows (an SGI above 15, an INTID above 1019 ...).",
     "E310": "A `route` names an SPI the kernel does not own or a cpu it does not run on.",
@@ -161,21 +162,40 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+EXCERPT_WIDTH = 160  # characters of a long source line shown around the caret
+
+
+@functools.lru_cache(maxsize=8)
+def _lines(text: str) -> tuple[str, ...]:
+    # Spans count lines by "\n" only (as the lexer does); str.splitlines would
+    # also split at form feeds, vertical tabs and Unicode separators.
+    return tuple(line.removesuffix("\r") for line in text.split("\n"))
+
+
 def _source_excerpt(span: Span, sources: Mapping[str, str]) -> list[str]:
     text = sources.get(span.file)
     if text is None:
         return []
-    # Spans count lines by "\n" only (as the lexer does); str.splitlines would
-    # also split at form feeds, vertical tabs and Unicode separators.
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    lines = _lines(text)
     if not 1 <= span.line <= len(lines):
         return []
-    line = lines[span.line - 1]
+    line = lines[span.line - 1].expandtabs(1)
     gutter = f"{span.line:>5} | "
     width = span.end_column - span.column if span.end_line == span.line else 1
     width = max(1, min(width, len(line) - span.column + 1))
-    caret = " " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * width
-    return [gutter + line.expandtabs(1), caret]
+    start = span.column - 1
+    if len(line) > EXCERPT_WIDTH:
+        # A very long line (a generated list) is shown as a window around
+        # the caret, so that a thousand diagnostics on it stay readable and
+        # the output grows with their number, not with the line's length.
+        first = max(0, min(start - EXCERPT_WIDTH // 3, len(line) - EXCERPT_WIDTH))
+        shown = line[first : first + EXCERPT_WIDTH]
+        head = "..." if first > 0 else ""
+        tail = "..." if first + EXCERPT_WIDTH < len(line) else ""
+        width = max(1, min(width, EXCERPT_WIDTH - (start - first)))
+        line, start = head + shown + tail, start - first + len(head)
+    caret = " " * (len(gutter) - 2) + "| " + " " * start + "^" * width
+    return [gutter + line, caret]
 
 
 def render(diag: Diagnostic, sources: Mapping[str, str]) -> str:

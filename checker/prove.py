@@ -17,6 +17,7 @@ from checker.diagnostics import Diagnostic, warning
 from checker.obligations import OBLIGATION_IDS, OBLIGATIONS, Obligation
 from checker.obligations.base import run
 from checker.options import Options
+from checker import workers
 from checker.result import FAILED, INTERNAL_ERROR, WAIVED, Result
 from checker.spec import Spec
 
@@ -112,13 +113,20 @@ def run_obligations(spec: Spec, options: Options) -> list[Result]:
 
         worker_options = evolve(options, progress=None)
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=workers.start, initargs=(os.getpid(),))
+        try:
             futures = {f: pool.submit(_checked_family, spec, ids, worker_options) for f, ids in by_id.items()}
             by_family = {}
             for f, future in futures.items():
                 if options.progress is not None:
                     options.progress(f"{f} family")
                 by_family[f] = future.result()
+        except BaseException:
+            # Ctrl-C, SIGTERM/SIGHUP (checker.cli turns them into exceptions), or an error: the
+            # workers' results are no longer wanted, so end them now instead of waiting for them.
+            workers.end(pool)
+            raise
+        pool.shutdown(wait=True)
     order = {id_: n for n, id_ in enumerate(OBLIGATION_IDS)}
     results = [r for rs in by_family.values() for r in rs]
     return sorted(results, key=lambda r: order[r.id])  # stable: each obligation keeps its own order

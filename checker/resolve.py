@@ -136,6 +136,39 @@ def _once(diags: list[Diagnostic], what: str, nodes: list, span_of=lambda n: n.s
     return nodes[0] if nodes else None
 
 
+def _listed_once(diags: list[Diagnostic], nodes: Iterable, key, message) -> tuple:
+    """`nodes` without repeats; each repeated item is reported once (E307).
+
+    A list that names one thing twice (`cores c0, c1, c0`) is a mistake in the
+    spec, not a second claim: dropping repeats silently would hide it, and
+    counting them would make a kernel's core count depend on how it is typed.
+    The error sits on the item's second mention and says how often it occurs,
+    so a generated list that repeats one name 65,536 times is one error.
+    """
+    first: dict = {}
+    repeats: dict = {}
+    kept = []
+    for node in nodes:
+        k = key(node)
+        if k in first:
+            repeats.setdefault(k, []).append(node)
+            continue
+        first[k] = node
+        kept.append(node)
+    for k, extra in repeats.items():
+        times = "twice" if len(extra) == 1 else f"{len(extra) + 1:,} times"
+        diags.append(error("E307", message(extra[0], times), extra[0].span, Note("first listed here", first[k].span)))
+    return tuple(kept)
+
+
+def _irq_key(i: ast.IrqAst) -> tuple[str, int]:
+    return (i.kind, i.number.value)
+
+
+def _irq_words(i: ast.IrqAst) -> str:
+    return f"{i.kind} {i.number.value}"
+
+
 class Resolver:
     """Builds a Spec from file ASTs; see `resolve`."""
 
@@ -395,7 +428,8 @@ class Resolver:
         return None
 
     def _device(self, d: ast.DeviceAst) -> Device:
-        irqs = tuple(irq for i in d.irqs if (irq := self._irq(i, "a device")) is not None)
+        irq_nodes = _listed_once(self.diags, d.irqs, _irq_key, lambda i, times: f"{_irq_words(i)} is listed {times} in the irqs of device '{d.name.text}'")
+        irqs = tuple(irq for i in irq_nodes if (irq := self._irq(i, "a device")) is not None)
         return Device(d.name.text, _region(d.name.text, d.region), irqs, d.span)
 
     # ------------------------------------------------------------ profiles
@@ -463,14 +497,21 @@ class Resolver:
         if profile_name is not None and self.names.lookup(profile_name, "profile") is not None:
             profile = profiles.get(profile_name.text) or BUILTIN_PROFILES.get(profile_name.text, profile)
         core_lines = _once(self.diags, "'cores'", list(k.cores), span_of=lambda names: names[0].span) or ()
-        cores = tuple(cpus[n.text] for n in core_lines if self.names.lookup(n, "cpu") is not None and n.text in cpus)
-        own_devices = tuple(devices[n.text] for n in k.devices if self.names.lookup(n, "device") is not None and n.text in devices)
+        where = f"kernel '{k.name.text}'"
+        core_lines = _listed_once(self.diags, core_lines, lambda n: n.text, lambda n, times: f"cpu '{n.text}' is listed {times} in the cores of {where}")
+        device_names = _listed_once(self.diags, k.devices, lambda n: n.text, lambda n, times: f"device '{n.text}' is listed {times} in the devices of {where}")
+        core_names = [n for n in core_lines if self.names.lookup(n, "cpu") is not None and n.text in cpus]
+        device_names = [n for n in device_names if self.names.lookup(n, "device") is not None and n.text in devices]
+        cores = tuple(cpus[n.text] for n in core_names)
+        own_devices = tuple(devices[n.text] for n in device_names)
         ram = tuple(
             _region(f"{k.name.text}.ram" if len(k.ram) == 1 else f"{k.name.text}.ram[{i}]", r)
             for i, r in enumerate(k.ram)
         )
-        irqs = tuple(irq for i in k.irqs if (irq := self._irq(i, "a kernel")) is not None)
-        kernel = Kernel(k.name.text, cores, profile, ram, own_devices, irqs, (), k.span)
+        irq_nodes = _listed_once(self.diags, k.irqs, _irq_key, lambda i, times: f"{_irq_words(i)} is listed {times} in the irqs of {where}")
+        irqs = tuple(irq for i in irq_nodes if (irq := self._irq(i, "a kernel")) is not None)
+        kernel = Kernel(k.name.text, cores, profile, ram, own_devices, irqs, (), k.span,
+                        tuple(n.span for n in core_names), tuple(n.span for n in device_names))
         routes = tuple(r for r in (self._route(route, kernel) for route in k.routes) if r is not None)
         return evolve(kernel, routes=routes)
 

@@ -73,7 +73,7 @@ class Result:
     seconds: float = 0.0
     method: Method | None = None  # None for results no decision was made for (unknown, internal errors)
     lemma: str | None = None  # the Python step the verdict rests on, by name (see checker/lemmas.py)
-    cause: str | None = None  # a failure's cause in the system spec, in words (checker/obligations/base.py Failure)
+    cause: Place | None = None  # a failure's cause in the system spec, in words and where (checker/obligations/base.py Failure)
 
     def subject_names(self) -> tuple[str, ...]:
         """The names a waiver may use to match this result (`k0.ram,k1.ram` -> k0.ram, k0, k1.ram, k1)."""

@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from checker.memo import per_spec
-from checker.spec import Cpu, Kernel, Spec
+from checker.spec import Cpu, Kernel, Region, Spec
 
 GICR_SCAN_STEP = 0x20000  # GICR_PER_CORE_SIZE
 GICR_WINDOW = 0x100000  # GICR_SIZE
@@ -295,3 +295,39 @@ def dist_ready_static(spec: Spec, kernel: Kernel) -> bool:
 def order_dependent(spec: Spec) -> list[Kernel]:
     """The `dist_init check` kernels that boot and come up only in some boot orders."""
     return [k for k in spec.kernels if k.profile.dist_init == "check" and boots(spec, k) and dist_ready(spec, k) is None]
+
+
+# ---------------------------------------------------------------- kernel frames
+#
+# seL4 maps part of each GIC region into its own window and keeps it out of
+# every untyped (seL4 16.0.0 and the fork c99714a6 alike):
+# tools/hardware.yml gives each GIC region a `kernel_size` (GICv2 distributor
+# and CPU interface 0x1000; GICv3 distributor 0x10000, redistributors
+# 0x100000, "assume 8 cores max"); tools/hardware/utils/rule.py
+# (KernelRegionGroup) maps min(kernel_size, region size), widened to whole
+# 4 KiB pages; src/arch/arm/machine/hardware.c `map_kernel_devices` reserves
+# each of those pages (`reserve_region`, BIT(PAGE_BITS) each). Device
+# untypeds are cut from what is left (src/kernel/boot.c
+# `create_untypeds_for_region`, size-aligned chunks), so no untyped, and no
+# frame object of any size, covers a kernel frame.
+
+KERNEL_FRAME_PAGE = 0x1000  # PAGE_BITS = 12 on AArch64
+GIC_KERNEL_SIZE = {
+    (2, "gic.distributor"): 0x1000,
+    (2, "gic.cpu_interface"): 0x1000,
+    (3, "gic.distributor"): 0x10000,
+    (3, "gic.redistributors"): 0x100000,
+}
+
+
+def kernel_frames(spec: Spec) -> tuple[Region, ...]:
+    """The GIC pages seL4 maps for itself and hands to no untyped, one Region per GIC region."""
+    gic = spec.platform.gic
+    out = []
+    for frame in gic.frames:
+        size = min(GIC_KERNEL_SIZE.get((gic.version, frame.name), KERNEL_FRAME_PAGE), frame.size)
+        base = frame.base - frame.base % KERNEL_FRAME_PAGE
+        end = frame.base + size
+        end += (-end) % KERNEL_FRAME_PAGE
+        out.append(Region(frame.name, base, end - base, frame.span))
+    return tuple(out)

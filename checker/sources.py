@@ -7,6 +7,7 @@ harmless. Every problem reading a file becomes a located diagnostic.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
@@ -67,7 +68,17 @@ def _read(path: str, where: Span | None) -> tuple[str | None, Diagnostic | None]
     except FileNotFoundError:
         code = "E004" if where else "E001"
         return None, error(code, f"file '{path}' does not exist", at)
+    except NotADirectoryError:
+        # `include "board.mk/x.mk"`: a component of the path is a file, so nothing is there.
+        code = "E004" if where else "E001"
+        return None, error(code, f"file '{path}' does not exist: a part of its path is a file, not a directory", at)
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            # No file can have that name, so none was found (the documented code for an include).
+            code = "E004" if where else "E001"
+            longest = max((len(part.encode()) for part in path.split(os.sep)), default=0)
+            return None, error(code, f"file '{path}' does not exist: the path or one of its names is longer than the "
+                                     f"system allows (its longest name has {longest} bytes)", at)
         return None, error("E001", f"cannot read '{path}': {exc.strerror or exc}", at)
     if len(data) > MAX_FILE_BYTES:
         return None, error("E005", f"'{path}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a spec this size is not supported", at)
@@ -109,6 +120,20 @@ def _shown(path: str) -> str:
 def load_text(text: str, path: str, base_dir: str | None = None) -> Sources:
     """Parse `text` as the root file `path`, following its includes on disk."""
     return _load(path, lines(text), base_dir)
+
+
+def load_bytes(data: bytes, path: str, base_dir: str | None = None) -> Sources:
+    """Like `load_text`, for the raw bytes of a spec that is not a file (standard input): at most
+    MAX_FILE_BYTES of UTF-8 (`data` may hold one byte more, to tell that it is larger)."""
+    if len(data) > MAX_FILE_BYTES:
+        problem = error("E005", f"'{path}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a spec this size is not supported",
+                        Span.point(path, 1, 1))
+        return Sources(path, (), {}, (problem,))
+    text, problem = decode(data, path)
+    if problem is not None:
+        return Sources(path, (), {path: data.decode("utf-8-sig", errors="replace")}, (problem,))
+    assert text is not None
+    return _load(path, text, base_dir)
 
 
 def load_path(path: str) -> Sources:

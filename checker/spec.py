@@ -187,6 +187,29 @@ class Kernel:
     irqs: tuple[Irq, ...] = ()  # owned interrupts that no platform device lists
     routes: tuple[Route, ...] = ()
     span: Span | None = None
+    # Where the system spec names each core and device of this kernel (parallel to `cores` and
+    # `devices`; empty for a Kernel built in Python): the line most to blame for a claim.
+    core_spans: tuple[Span | None, ...] = ()
+    device_spans: tuple[Span | None, ...] = ()
+
+    def cpu_claim(self, cpu: Cpu) -> Span | None:
+        """Where this kernel's `cores` names `cpu`, else the kernel's own line."""
+        return _claim(self.cores, self.core_spans, cpu) or self.span
+
+    def device_claim(self, device: Device) -> Span | None:
+        """Where this kernel's `devices` names `device`, else the kernel's own line."""
+        return _claim(self.devices, self.device_spans, device) or self.span
+
+    def spi_claim(self, intid: int) -> Span | None:
+        """Where this kernel claims an interrupt: its `irq` entry, or the `devices` entry of the
+        device that has it, else the kernel's own line."""
+        for irq in self.irqs:
+            if irq.intid == intid and irq.span is not None:
+                return irq.span
+        for device in self.devices:
+            if any(irq.intid == intid for irq in device.irqs):
+                return self.device_claim(device)
+        return self.span
 
     @property
     def owned_irqs(self) -> tuple[Irq, ...]:
@@ -203,6 +226,10 @@ class Kernel:
             if route.intid == intid:
                 return route.cpu
         return self.cores[0] if self.cores else None
+
+
+def _claim(items: tuple, spans: tuple[Span | None, ...], item) -> Span | None:
+    return next((span for i, span in zip(items, spans) if i == item), None)
 
 
 @frozen

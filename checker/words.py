@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checker.result import Place
 from checker.span import Span
 from checker.spec import Kernel, Region
 
@@ -32,6 +33,7 @@ def region_words(region: Region) -> str:
     return f"{region.name}{at(region.span)}"
 
 
-def profile_cause(kernel: Kernel) -> str:
-    """A failure's cause when one kernel's profile choice makes it (see Failure.cause)."""
-    return f"kernel {kernel.name}'s profile '{kernel.profile.name}'"
+def profile_cause(kernel: Kernel) -> Place:
+    """A failure's cause when one kernel's profile choice makes it (see Failure.cause): in words,
+    at the kernel's line in the system spec."""
+    return Place(f"kernel {kernel.name}'s profile '{kernel.profile.name}'", kernel.span)

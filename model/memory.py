@@ -228,3 +228,32 @@ def gic_frames(config: MachineConfig) -> tuple[Region, ...]:
     """The GIC's register frames (kernel devices: never handed to user level)."""
     gic = config.gic
     return tuple(r for r in (gic.distributor, gic.cpu_interface, gic.redistributors) if r is not None)
+
+
+# seL4 16.0.0 tools/hardware.yml: how much of each GIC region the kernel maps
+# for itself (`kernel_size`), by (GIC version, region).
+_KERNEL_SIZE = {
+    (2, "distributor"): 0x1000,
+    (2, "cpu_interface"): 0x1000,
+    (3, "distributor"): 0x10000,
+    (3, "redistributors"): 0x100000,
+}
+_KERNEL_PAGE = 0x1000
+
+
+def kernel_frames(config: MachineConfig) -> tuple[Region, ...]:
+    """The 4 KiB pages of the GIC that seL4 maps for itself and reserves from
+    every untyped (map_kernel_devices: one reserve_region per page), as one
+    Region per GIC region: the first `kernel_size` bytes of it, or all of it
+    when it is smaller, widened to whole pages."""
+    gic = config.gic
+    frames = []
+    for field in ("distributor", "cpu_interface", "redistributors"):
+        region = getattr(gic, field)
+        if region is None:
+            continue
+        mapped = min(region.size, _KERNEL_SIZE.get((gic.version, field), _KERNEL_PAGE))
+        first = region.base // _KERNEL_PAGE * _KERNEL_PAGE
+        last = -(-(region.base + mapped) // _KERNEL_PAGE) * _KERNEL_PAGE
+        frames.append(Region(region.name, first, last - first))
+    return tuple(frames)

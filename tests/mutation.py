@@ -410,15 +410,17 @@ def shared_shift_into_neighbour(spec: Spec) -> Iterator[Candidate]:
     yield from _shift_into_neighbour(spec, SHARED)
 
 
-@operator("device-onto-gic-frame", "MEM-DISJOINT")
+@operator("device-onto-gic-frame", "MEM-DISJOINT", {"MEM-ALIGN"})
 def device_onto_gic_frame(spec: Spec) -> Iterator[Candidate]:
-    """Move an owned device onto the GIC distributor (or CPU interface / redistributors)."""
+    """Move an owned device onto the GIC distributor (or CPU interface / redistributors). Its page
+    then also holds a frame seL4 keeps for itself, which MEM-ALIGN fails too."""
     for d, _ in owned_devices(spec):
         for frame in spec.platform.gic.frames:
             size = min(d.region.size, frame.size)
             if size <= 0:
                 continue
-            yield Candidate(f"{d.name} onto {frame.name}", with_region(spec, d.name, frame.base, size), both_orders(d.name, frame.name), frozenset())
+            yield Candidate(f"{d.name} onto {frame.name}", with_region(spec, d.name, frame.base, size), both_orders(d.name, frame.name),
+                            frozenset({"MEM-ALIGN"}))
 
 
 @operator("device-onto-device", "MEM-DISJOINT", {"MEM-EXPOSE"})

@@ -11,7 +11,7 @@ import pytest
 
 from checker import parse
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file ownership")
+pytestmark = [pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file ownership"), pytest.mark.hostile("security")]
 
 
 class _Plant:
@@ -37,7 +37,12 @@ def test_the_cache_lives_in_a_private_per_user_directory(tmp_path, monkeypatch):
     assert parse.build_parser(path).parse("kernel k0 { cores a0 }\n") is not None
 
 
-@pytest.mark.parametrize("loosen", ["directory", "file"])
+LOOSE = {"directory-777": ("directory", 0o777), "directory-group": ("directory", 0o770),
+         "directory-others": ("directory", 0o702), "file-666": ("file", 0o666), "file-group": ("file", 0o620),
+         "file-others": ("file", 0o602)}
+
+
+@pytest.mark.parametrize("loosen", sorted(LOOSE))
 def test_a_cache_others_can_write_is_not_used(tmp_path, monkeypatch, loosen):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     path = parse.cache_file()
@@ -45,7 +50,8 @@ def test_a_cache_others_can_write_is_not_used(tmp_path, monkeypatch, loosen):
     with open(path, "wb") as f:
         f.write(b"planted\n")
         pickle.dump(_Plant(str(marker)), f)
-    os.chmod(tmp_path / "pcheck" if loosen == "directory" else path, 0o777 if loosen == "directory" else 0o666)
+    what, mode = LOOSE[loosen]
+    os.chmod(tmp_path / "pcheck" if what == "directory" else path, mode)
     assert parse.cache_file() is None
     parse.build_parser(parse.cache_file()).parse("kernel k0 { cores a0 }\n")
     assert not marker.exists()
@@ -74,3 +80,31 @@ def test_lark_s_shared_temp_directory_default_is_never_used(tmp_path, monkeypatc
         parse.build_parser(parse.cache_file()).parse("kernel k0 { cores a0 }\n")
     assert parse.cache_file() is None  # the cache home is a file: no cache
     assert os.listdir(shared) == []
+
+
+def test_a_symlinked_cache_file_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = parse.cache_file()
+    planted = tmp_path / "planted.pickle"
+    marker = tmp_path / "ran"
+    with open(planted, "wb") as f:
+        pickle.dump(_Plant(str(marker)), f)
+    os.chmod(planted, 0o600)
+    os.symlink(planted, path)
+    assert parse.cache_file() is None
+    parse.build_parser(parse.cache_file()).parse("kernel k0 { cores a0 }\n")
+    assert not marker.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give the cache to another user")
+def test_a_cache_another_user_owns_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = parse.cache_file()
+    with open(path, "wb") as f:
+        pickle.dump(_Plant(str(tmp_path / "ran")), f)
+    os.chmod(path, 0o600)
+    os.chown(path, 65534, 65534)  # nobody
+    assert parse.cache_file() is None
+    os.chown(path, os.getuid(), os.getgid())
+    os.chown(tmp_path / "pcheck", 65534, 65534)
+    assert parse.cache_file() is None

@@ -68,6 +68,7 @@ def test_every_sarif_output_validates_against_the_sarif_2_1_0_schema(spec):
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
 
 
+@pytest.mark.hostile("URI encoding")
 def test_sarif_uris_are_relative_to_the_working_directory_and_resolve_to_the_files():
     _, out, _ = run("specs/qemu-v2-two-stock-sel4.mk", "--format", "sarif")
     log = json.loads(out)
@@ -81,6 +82,7 @@ def test_sarif_uris_are_relative_to_the_working_directory_and_resolve_to_the_fil
     assert {"specs/qemu-v2-two-stock-sel4.mk", "specs/platforms/qemu-virt-gicv2.mk"} <= {a["uri"] for a in artifacts}
 
 
+@pytest.mark.hostile("URI encoding")
 def test_sarif_root_option_and_files_outside_it(tmp_path):
     # From a directory below the repository, with the repository as root: URIs relative to it.
     _, out, _ = run("../specs/imx8mm-resized-ram.mk", "--format", "sarif", "--sarif-root", "..", cwd=os.path.join(ROOT, "tests"))
@@ -105,6 +107,7 @@ def test_sarif_root_that_is_not_a_directory_is_a_usage_error():
     assert status == 2 and "--sarif-root" in err
 
 
+@pytest.mark.hostile("URI encoding")
 def test_stdin_results_have_no_file_location_and_still_validate():
     out, err = io.StringIO(), io.StringIO()
     here = os.getcwd()
@@ -162,16 +165,30 @@ def test_an_internal_error_is_a_tool_notification_not_a_result(monkeypatch):
     assert clean["executionSuccessful"] is True and clean["toolExecutionNotifications"] == []
 
 
-def test_sarif_uris_percent_encode_what_rfc_3986_reserves(tmp_path):
-    odd = tmp_path / "a #b%c?d[e]é"
+URI_NAMES = {
+    "mixed": ("a #b%c?d[e]é", "s p.mk"), "space": ("my board", "sys tem.mk"), "hash": ("v#2", "x#y.mk"),
+    "percent": ("100%", "%41.mk"), "query": ("what?", "a?b.mk"), "brackets": ("[x]", "{y}.mk"),
+    "non-ascii": ("carte-mère", "système.mk"), "emoji": ("\U0001f680", "k.mk"), "semicolon": ("a;b", "c;d.mk"),
+    "plus-and-ampersand": ("a+b&c", "d=e.mk"),
+}
+
+
+@pytest.mark.hostile("URI encoding")
+@pytest.mark.parametrize("case", sorted(URI_NAMES))
+def test_sarif_uris_percent_encode_what_rfc_3986_reserves(tmp_path, case):
+    directory, name = URI_NAMES[case]
+    odd = tmp_path / directory
     odd.mkdir()
-    spec = odd / "s p.mk"
+    spec = odd / name
     spec.write_text("kernel k0 { cores a9 }\n")
+    unsafe = set(" #?[]{}%") | {c for c in directory + name if ord(c) > 127}
     for root in (str(tmp_path), None):  # relative to SRCROOT, and an absolute file:// URI outside it
         argv = [str(spec), "--format", "sarif"] + (["--sarif-root", root] if root else [])
         _, out, _ = run(*argv)
         log = json.loads(out)
         assert not list(VALIDATOR.iter_errors(log))
         (artifact,) = {json.dumps(a, sort_keys=True): a for a in _artifacts(log)}.values()
-        assert not set(artifact["uri"]) & set(" #?[]é") and "%25" in artifact["uri"]
+        assert not set(artifact["uri"]) & (unsafe - {"%"}), artifact["uri"]
+        if "%" in directory + name:
+            assert "%25" in artifact["uri"], artifact["uri"]
         assert _resolve(log, artifact) == spec

@@ -37,16 +37,23 @@ def test_every_failure_line_starts_with_its_location():
         assert f"{r.location.file}:{r.location.line}:{r.location.column}: FAILED {r.id} {r.subject}: {r.message}" in lines
 
 
-def test_a_kernel_s_choice_points_at_its_line_with_the_board_line_related():
+def test_an_spi_failure_points_at_its_owner_s_claim_and_its_cause_at_the_kernel_s_line():
+    """The location names the subject in the system spec (the `devices` entry of the SPI's device);
+    the board's line is related; the kernel whose profile causes it is the cause, at its line."""
     spec = load(STOCK)
     report, out = text(spec)
-    route = [r for r in report.results if r.id == "IRQ-ROUTE" and r.status == "failed"]
+    route = [r for r in report.results if r.id in ("IRQ-ROUTE", "IRQ-TRIGGER") and r.status == "failed"]
     assert route
     kernel_lines = {k.span for k in spec.kernels}
     for r in route:
-        assert r.location in kernel_lines and r.cause is not None
+        owner = spec.kernel(r.counterexample.get("kernel") or r.counterexample["owners"][0])
+        device = next(d for d in owner.devices if any(i.intid == r.counterexample["intid"] for i in d.irqs))
+        assert r.location == owner.device_claim(device) and r.location.file == "inline.mk"
+        assert STOCK.split("\n")[r.location.line - 1][r.location.column - 1:].startswith(device.name)
+        assert r.cause is not None and r.cause.span in kernel_lines
         board = [p.span for p in r.places if p.span and "platforms/" in p.span.file]
         assert board and f"    related: {board[0]}: " in out
+        assert f"{r.cause.span}: note: " in out
 
 
 def test_failures_with_one_cause_are_grouped_under_a_note_with_explain_pointers():
@@ -58,13 +65,14 @@ def test_failures_with_one_cause_are_grouped_under_a_note_with_explain_pointers(
         m = re.search(r"note: (\d+) failures come from (kernel \w+'s profile '[^']+'); see (.*)$", lines[n])
         assert m, lines[n]
         count, cause = int(m[1]), m[2]
-        members = [r for r in report.results if r.status == "failed" and r.cause == cause]
+        members = [r for r in report.results if r.status == "failed" and r.cause and r.cause.what == cause]
         assert len(members) == count >= 2
         for r in members:
             assert f"`pcheck explain {r.id}`" in m[3]
         # The group's failures follow the note directly (with their related lines).
         following = [l for l in lines[n + 1:] if not l.startswith("    ")][:count]
-        assert all(" FAILED " in l and l.startswith(lines[n].split(": note:")[0]) for l in following)
+        assert all(" FAILED " in l for l in following)
+        assert lines[n].split(": note:")[0] == str(members[0].cause.span)
 
 
 def test_proved_instances_are_summarised_per_obligation_and_listed_with_v():

@@ -6,8 +6,12 @@ import io
 import os
 from xml.etree import ElementTree as ET
 
+import pytest
+
 from checker.cli import main, printable
 from tests.corpus import ROOT
+
+pytestmark = pytest.mark.hostile("terminal injection")
 
 PLATFORMS = os.path.join(ROOT, "specs", "platforms")
 # A failing spec whose waiver reason tries to rewrite its own line into PROVED: backspaces, an
@@ -58,3 +62,31 @@ def test_junit_with_control_characters_is_well_formed(tmp_path):
     report = tmp_path / "r.xml"
     run(str(spec), "--format", "junit", "-o", str(report))
     ET.parse(report)
+
+
+# Each control sequence an attacker would reach for, in each place a spec string is shown.
+CONTROLS = {
+    "escape": "\x1b[2K", "carriage-return": "\r", "backspace": "\b", "delete": "\x7f", "c1-csi": "\x9b2K",
+    "bell": "\x07", "vertical-tab": "\x0b", "form-feed": "\x0c", "osc-title": "\x1b]0;pwned\x07",
+}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+@pytest.mark.parametrize("control", sorted(CONTROLS))
+def test_a_control_character_in_a_waiver_reason_never_reaches_the_output_raw(tmp_path, control, fmt):
+    spec = tmp_path / "w.mk"
+    spec.write_text(WAIVED.replace("x\b\b\x1b[2K\x1b[32mPROVED  MEM-EXPOSE   k0\x1b[0m", f"a{CONTROLS[control]}b"),
+                    encoding="utf-8")
+    status, out, err = run(str(spec), "--format", fmt)
+    # A lone CR ends a line wherever it is (as LF and CRLF do), so it leaves the string unterminated.
+    assert status == (2 if control == "carriage-return" else 1), err
+    assert not _raw_controls(out + err), (control, fmt)
+    if fmt == "junit":
+        ET.fromstring(out)
+
+
+@pytest.mark.parametrize("control", sorted(CONTROLS))
+def test_a_control_character_in_an_include_path_is_shown_escaped(control):
+    status, out, err = run("-", stdin=f'include "{CONTROLS[control]}gone.mk"\n')
+    code = "E102" if control == "carriage-return" else "E004"  # a lone CR ends the line, and the string
+    assert status == 2 and code in out and not _raw_controls(out + err), control

@@ -96,7 +96,7 @@ class Failure:
     places: tuple[Place, ...] = ()
     # The choice in the system spec that causes it, in words ("kernel k1's profile 'sel4'"), when one
     # kernel's profile does; `location` is then that kernel's line. Failures with one cause are grouped.
-    cause: str | None = None
+    cause: Place | None = None
 
 
 class Obligation(ABC, Generic[T, W]):

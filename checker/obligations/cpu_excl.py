@@ -52,8 +52,9 @@ class CoreCount:
 
 
 def core_problem(kernel: Kernel) -> str | None:
-    """What is wrong with a kernel's number of cores, if anything."""
-    n = len(kernel.cores)
+    """What is wrong with a kernel's number of cores, if anything: its distinct cpus are counted
+    (the resolver refuses a repeat, E307; a Spec built in Python may still hold one)."""
+    n = len(set(kernel.cores))
     if n == 0:
         return "none"
     if not kernel.profile.smp and n > 1:
@@ -86,9 +87,11 @@ class CpuExcl(Obligation[Cpu | Kernel, SharedCpu | CoreCount]):
     def failure(self, spec: Spec, w: SharedCpu | CoreCount) -> Failure:
         if isinstance(w, SharedCpu):
             a, b, cpu = w.first, w.second, w.cpu
-            message = f"cpu {cpu.name}{at(cpu.span)} is claimed by kernel {a.name}{at(a.span)} and by kernel {b.name}{at(b.span)}"
-            places = (Place(f"kernel {a.name}", a.span), Place(f"kernel {b.name}", b.span))
-            return Failure(cpu.name, message, b.span, {"cpu": cpu.name, "kernels": [a.name, b.name]}, places)
+            first, second = a.cpu_claim(cpu), b.cpu_claim(cpu)
+            message = f"cpu {cpu.name}{at(cpu.span)} is claimed by kernel {a.name}{at(first)} and by kernel {b.name}{at(second)}"
+            places = (Place(f"kernel {a.name} lists it", first), Place(f"cpu {cpu.name}", cpu.span))
+            # At the second claim, which names the cpu in the system spec.
+            return Failure(cpu.name, message, second, {"cpu": cpu.name, "kernels": [a.name, b.name]}, places)
         kernel = w.kernel
         names = ", ".join(c.name for c in kernel.cores)
         message = {

@@ -54,9 +54,11 @@ class DevExcl(Obligation[Device, SharedDevice]):
 
     def failure(self, spec: Spec, w: SharedDevice) -> Failure:
         dev, a, b = w.device, w.first, w.second
-        message = f"device {dev.name}{at(dev.span)} is owned by kernel {a.name}{at(a.span)} and by kernel {b.name}{at(b.span)}"
-        places = (Place(f"device {dev.name}", dev.span), Place(f"kernel {a.name}", a.span), Place(f"kernel {b.name}", b.span))
-        return Failure(dev.name, message, b.span, {"device": dev.name, "kernels": [a.name, b.name]}, places)
+        first, second = a.device_claim(dev), b.device_claim(dev)
+        message = f"device {dev.name}{at(dev.span)} is owned by kernel {a.name}{at(first)} and by kernel {b.name}{at(second)}"
+        places = (Place(f"device {dev.name}", dev.span), Place(f"kernel {a.name} lists it", first))
+        # At the second claim, which names the device in the system spec.
+        return Failure(dev.name, message, second, {"device": dev.name, "kernels": [a.name, b.name]}, places)
 
     def expected(self, spec: Spec, w: SharedDevice) -> dict[str, Any]:
         return {"kind": "device-shared", "device": w.device.name}

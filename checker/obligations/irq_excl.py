@@ -39,8 +39,9 @@ class SharedSpi:
 
 
 def claim(kernel: Kernel, intid: int) -> Span | None:
-    """Where a kernel's claim on an SPI is written (its irq line, or the device line)."""
-    return next((irq.span for irq in kernel.owned_spis if irq.intid == intid), kernel.span)
+    """Where a kernel's claim on an SPI is written in the system spec: its `irq` entry, or the
+    `devices` entry of the device that has it (Kernel.spi_claim)."""
+    return kernel.spi_claim(intid)
 
 
 class IrqExcl(Obligation[Irq, SharedSpi]):

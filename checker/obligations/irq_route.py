@@ -514,12 +514,16 @@ class IrqRoute(Obligation[OwnedSpi, Misrouted]):
         message = f"boot order {' -> '.join(w.boot)}: {describe_intid(intid)} of {owner_names}{at(span)}: {state}"
         cex = {"intid": intid, "spi": intid - 32, "boot_order": list(w.boot), "owners": [o.name for o in owners], "enabled": enabled, "route": value,
                "group": 1 if ends_group1(spec, w.boot) else 0}
-        places = tuple(Place(f"{o.name} owns it", _span(o, intid)) for o in owners)
+        # At the owner's claim in the system spec (its `devices` or `irq` entry), which names the
+        # SPI's device or the SPI; the board's line and the other owners are related.
+        location = owners[0].spi_claim(intid)
+        places = tuple(Place(f"{o.name} owns it", o.spi_claim(intid)) for o in owners)
+        places += (Place(f"{describe_intid(intid)} on the board", span),)
         if culprit is None:
-            return Failure(spi_subject(intid), message, span, cex, places)
-        # One kernel's boot (its profile) leaves it wrong: its line in the system spec is the place to fix.
+            return Failure(spi_subject(intid), message, location, cex, places)
+        # One kernel's boot (its profile) leaves it wrong: that is the cause, at its line.
         k = spec.kernel(culprit)
-        return Failure(spi_subject(intid), message, k.span, cex, places + (Place(f"kernel {culprit}", k.span),),
+        return Failure(spi_subject(intid), message, location, cex, places + (Place(f"kernel {culprit}", k.span),),
                        profile_cause(k))
 
     def scenario(self, spec: Spec, w: Misrouted) -> Steps:

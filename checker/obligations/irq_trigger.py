@@ -216,7 +216,7 @@ class IrqTrigger(Obligation[Setting, WrongEnd]):
                        f"`trigger_config none`, so it stays level as the GIC's reset and dist_init leave it; "
                        "set it at run time (`trigger_config runtime`) or in the loader (`trigger_config loader` "
                        "with `loader { triggers }`)")
-            location, cause = o.span, profile_cause(o)
+            cause = profile_cause(o)
             cex["writes"] = []
         elif w.cause == "reset":
             k = w.other
@@ -228,7 +228,7 @@ class IrqTrigger(Obligation[Setting, WrongEnd]):
             message = (f"{head} and {setting_words(w.setting)}, but {k.name} can boot{after} and reset {register} "
                        f"to level: its profile '{k.profile.name}' has `dist_init {k.profile.dist_init}`, which resets "
                        f"{when}; {fix}")
-            location, cause = k.span, profile_cause(k)
+            cause = profile_cause(k)
             places.append(Place(f"{k.name} resets the distributor", k.span))
             cex["writes"] = [{"who": "loader" if w.setting.how == "loader" else o.name, "sets": irq.intid, "to": "edge"},
                              {"who": k.name, "resets": register}]
@@ -240,10 +240,12 @@ class IrqTrigger(Obligation[Setting, WrongEnd]):
                        f"{j.name} writes back the word it read and the field ends level. Set both in the loader "
                        "(`trigger_config loader`, `loader { triggers }`), give both devices to one kernel, or "
                        "serialise the two kernels' configuration and waive this")
-            location, cause = o.span, None
+            cause = None
             places += [Place(f"{j.name}'s {describe_intid(t.intid)}", t.span), Place(f"{j.name}", j.span)]
             cex["writes"] = [{"who": who.name, "op": op, "intid": i.intid} for who, op, i in self._stale_ops(w)]
-        return Failure(spi_subject(irq.intid), message, location, cex, tuple(places), cause)
+        # At the owner's claim in the system spec (its `devices` or `irq` entry), which names the SPI's
+        # device or the SPI; the board's line is related, and a kernel whose profile is the cause is the note's.
+        return Failure(spi_subject(irq.intid), message, o.spi_claim(irq.intid), cex, tuple(places), cause)
 
     @staticmethod
     def _stale_ops(w: WrongEnd) -> list[tuple[Kernel, str, Irq]]:

@@ -31,7 +31,7 @@ def result_data(r: Result) -> dict[str, Any]:
         "waiver": r.waiver,
         "method": r.method,
         "lemma": r.lemma,
-        "cause": r.cause,
+        "cause": None if r.cause is None else {"what": r.cause.what, "location": location(r.cause.span)},
         "seconds": round(r.seconds, 6),
     }
 

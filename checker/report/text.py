@@ -51,12 +51,17 @@ def _result_lines(r: Result, report: Report, verbose: bool) -> list[str]:
     return lines
 
 
+def _cause_key(r: Result) -> tuple:
+    assert r.cause is not None
+    return (r.cause.what, str(r.cause.span))
+
+
 def _causes(results: Sequence[Result]) -> dict[tuple, list[Result]]:
     """Failures by their cause in the system spec (location and words), for causes shared by two or more."""
     by: dict[tuple, list[Result]] = {}
     for r in results:
         if r.status == FAILED and r.cause is not None:
-            by.setdefault((r.cause, str(r.location)), []).append(r)
+            by.setdefault(_cause_key(r), []).append(r)
     return {key: members for key, members in by.items() if len(members) > 1}
 
 
@@ -72,14 +77,16 @@ def _problems(report: Report, verbose: bool) -> list[str]:
         if id(r) not in grouped:
             lines += _result_lines(r, report, verbose)
             continue
-        key = (r.cause, str(r.location))
+        key = _cause_key(r)
         if key in shown:
             continue
         shown.add(key)
         members = groups[key]
         ids = list(dict.fromkeys(m.id for m in members))
         explain = ", ".join(f"`pcheck explain {i}`" for i in ids)
-        lines.append(f"{_where(r, report)}: note: {len(members)} failures come from {r.cause}; see {explain}")
+        assert r.cause is not None
+        where = str(r.cause.span) if r.cause.span else report.spec
+        lines.append(f"{where}: note: {len(members)} failures come from {r.cause.what}; see {explain}")
         for m in members:
             lines += _result_lines(m, report, verbose)
     return lines

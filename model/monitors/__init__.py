@@ -17,7 +17,7 @@ Two sorts of checks find the model's violations:
 Obligation    Module        Violation kind(s)
 ------------  ------------  ------------------------------------------------
 MEM-BOUNDS    mem_bounds    region-out-of-bounds
-MEM-ALIGN     mem_align     region-misaligned
+MEM-ALIGN     mem_align     region-misaligned, device-page-unmappable
 MEM-DISJOINT  mem_disjoint  memory-overlap
 MEM-EXPOSE    mem_expose    memory-expose
 CPU-EXCL      cpu_excl      core-shared, kernel-cores

@@ -26,11 +26,12 @@ def cores(config: MachineConfig) -> list[Violation]:
     found = []
     claims: dict[str, list[str]] = {}
     for kernel in config.kernels:
-        # A core listed twice by one kernel (`cores c0, c0`, which resolve accepts) is still one
-        # claim: only two different kernels share a core (CPU-EXCL's reading).
-        for core in dict.fromkeys(kernel.cores):
+        # A core listed twice by one kernel (`cores c0, c0`: a spec error for pcheck's front end,
+        # but a configuration can say it) is one core: one claim, counted once.
+        distinct = tuple(dict.fromkeys(kernel.cores))
+        for core in distinct:
             claims.setdefault(core, []).append(kernel.name)
-        n = len(kernel.cores)
+        n = len(distinct)
         problem = "none" if n == 0 else "several" if (n > 1 and not kernel.profile.smp) else "too-many" if n > MAX_SMP_CORES else None
         if problem:
             found.append(_v("kernel-cores", f"kernel {kernel.name} has {n} cores", kernel=kernel.name, problem=problem))

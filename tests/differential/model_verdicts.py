@@ -72,6 +72,8 @@ def layout_verdicts(violations: Iterable[Violation]) -> Verdicts:
             out["MEM-BOUNDS"].add(d["region"])
         elif v.kind == "region-misaligned":
             out["MEM-ALIGN"].add(d["region"])
+        elif v.kind == "device-page-unmappable":
+            out["MEM-ALIGN"].add(d["device"])
         elif v.kind == "memory-overlap":
             out["MEM-DISJOINT"].add(frozenset(d["regions"]))
         elif v.kind == "core-shared":

@@ -119,7 +119,7 @@ def irqs(draw, lines: int) -> Irq:
 
 @st.composite
 def devices_(draw, i: int, lines: int) -> Device:
-    kind = draw(st.sampled_from(["page"] * 4 + ["sub"] * 3 + ["big", "in-ram", "on-gic"]))
+    kind = draw(st.sampled_from(["page"] * 4 + ["sub"] * 3 + ["big", "in-ram", "on-gic", "by-gic"]))
     index = i if draw(st.integers(0, 3)) else draw(st.integers(0, 3))
     if kind == "page":
         base, size = DEV_BASE + index * 0x1000, 0x1000
@@ -129,10 +129,12 @@ def devices_(draw, i: int, lines: int) -> Device:
         base, size = DEV_BASE + 0x1_0000, 0x1_0000
     elif kind == "in-ram":
         base, size = BANK0.base + index * SLOT + 0x1000, 0x1000
-    else:
+    elif kind == "on-gic":
         base, size = GICD + index * 0x1000, 0x1000
+    else:  # next to the GIC: in a 16K or 64K page with a GICv2 CPU interface's kernel frame
+        base, size = GICD + 0x1_2000 + index * 0x1000, 0x1000
     name = f"dev{i}"
-    return Device(name, Region(name, base, size), tuple(draw(st.lists(irqs(lines), max_size=2))))
+    return Device(name, Region(name, base, size), tuple(draw(st.lists(irqs(lines), max_size=2, unique_by=lambda i: i.intid))))
 
 
 # ---------------------------------------------------------------- profiles
@@ -228,7 +230,7 @@ def systems(draw) -> Spec:
                     cores.append(core)
         nram = draw(st.sampled_from([1, 1, 1, 1, 2, 0]))
         ram = tuple(draw(ram_slice(platform, i, j, nram, clean)) for j in range(nram))
-        own_irqs = tuple(draw(st.lists(irqs(platform.gic.lines), max_size=2)))
+        own_irqs = tuple(draw(st.lists(irqs(platform.gic.lines), max_size=2, unique_by=lambda i: i.intid)))
         kernels.append(Kernel(f"k{i}", tuple(cores), profile, ram, irqs=own_irqs))
     # Devices: mostly one owner or none, sometimes two.
     owned: list[list[Device]] = [[] for _ in kernels]

@@ -7,7 +7,7 @@ import pytest
 
 from checker.obligations import cpu_excl
 from checker.result import FAILED, PROVED
-from tests.obligations.support import check, corpus_verdicts, failing, load, replays_from_file, violation
+from tests.obligations.support import SPECS, check, corpus_verdicts, failing, load, replays_from_file, violation
 
 ID = "CPU-EXCL"
 
@@ -117,19 +117,33 @@ def test_the_catalogue_claim_a_cpu_claimed_by_three_kernels_is_one_failure():
 # ---------------------------------------------------------------- the lemma: owner count
 
 
-def test_a_kernel_listing_a_cpu_twice_claims_it_once():
-    """Owner count: each kernel's claims are counted once, however often it lists the cpu."""
-    results = check(qemu(c1="profile sel4-smp cores a1, a1"), ID)
-    assert {r.subject: r.status for r in results}["a1"] == PROVED
+def test_a_kernel_listing_a_cpu_twice_is_a_spec_error():
+    """`cores a1, a1` is E307 at the repeat (it used to be a second claim, or two cores)."""
+    import checker
+
+    loaded = checker.load_text(qemu(c1="profile sel4-smp cores a1, a1"), "inline.mk", base_dir=SPECS)
+    assert [(d.code, d.message) for d in loaded.diagnostics if d.is_error] == [
+        ("E307", "cpu 'a1' is listed twice in the cores of kernel 'k1'")]
 
 
-@pytest.mark.xfail(strict=True, reason="core_problem counts `cores a0, a0` as 2 cores: a non-smp kernel on one cpu "
-                                       "fails `several` ('has 2 cores (a0, a0)'); the model's kernel-cores counts the same way")
-def test_a_non_smp_kernel_listing_its_one_cpu_twice_has_one_core():
-    """"a non-smp kernel has exactly one [cpu]": `cores a0, a0` names one cpu, which the owner-count
-    lemma already counts once for sharing."""
-    results = check(qemu(c0="cores a0, a0"), ID)
+@pytest.mark.parametrize("smp", [False, True])
+def test_a_spec_built_in_python_with_a_repeated_cpu_counts_it_once(smp):
+    """Owner count and core count both count distinct cpus, so a Spec built without the front end
+    gets exact verdicts too: `cores a0, a0` is one core (a non-smp kernel is fine), and nine
+    distinct cpus reached through repeats are still nine."""
+    from attrs import evolve
+
+    spec = load(qemu())
+    k0 = spec.kernels[0]
+    a0 = k0.cores[0]
+    doubled = evolve(spec, kernels=(evolve(k0, cores=(a0,) * 65_536),) + tuple(spec.kernels[1:]))
+    results = check(doubled, ID)
     assert failing(results) == set()
+    if smp:
+        cpus = tuple(evolve(a0, name=f"x{i}", mpidr=0x100 + i) for i in range(9))
+        nine = evolve(spec, platform=evolve(spec.platform, cpus=spec.platform.cpus + cpus),
+                      kernels=(evolve(k0, cores=cpus * 3, profile=evolve(k0.profile, smp=True)),) + tuple(spec.kernels[1:]))
+        assert failing(check(nine, ID)) == {k0.name}
 
 
 def test_the_corpus_has_failing_and_passing_specs():

@@ -61,9 +61,14 @@ def test_the_catalogue_claim_every_platform_device_is_an_instance():
 
 
 def test_a_kernel_listing_a_device_twice_owns_it_once():
-    """Owner count: each kernel's claims are counted once, however often it lists the device."""
-    results = check(qemu(d0="uart, uart"), ID)
-    assert failing(results) == set()
+    """Owner count: each kernel's claims are counted once, however often it lists the device (the
+    front end refuses `devices uart, uart` with E307; a Spec built in Python can still hold it)."""
+    from attrs import evolve
+
+    spec = load(qemu())
+    k0 = spec.kernels[0]
+    doubled = evolve(spec, kernels=(evolve(k0, devices=k0.devices * 2),) + tuple(spec.kernels[1:]))
+    assert failing(check(doubled, ID)) == set()
 
 
 def test_the_corpus_has_failing_and_passing_specs():

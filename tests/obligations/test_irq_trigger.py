@@ -123,7 +123,9 @@ def test_an_edge_spi_nobody_sets_ends_level():
     assert failing(results) == {"spi 40"}
     (r,) = [r for r in results if r.status == FAILED]
     assert r.counterexample["cause"] == "unset" and "`trigger_config none`" in r.message
-    assert r.location == spec.kernel("k0").span  # the kernel's choice, in the system spec
+    # At k0's claim of the SPI in the system spec; k0's profile is the cause, at k0's line.
+    assert r.location == spec.kernel("k0").spi_claim(72) != spec.kernel("k0").span and r.location.file == "inline.mk"
+    assert r.cause is not None and r.cause.span == spec.kernel("k0").span
     assert_ends_wrong(spec, r)
 
 
@@ -142,7 +144,8 @@ def test_an_upstream_kernel_booting_later_resets_an_edge_spi_to_level():
     assert failing(results) == {"spi 30"}
     (r,) = results
     assert r.counterexample["cause"] == "reset" and "k1 can boot after k0" in r.message
-    assert r.location == spec.kernel("k1").span
+    assert r.location == spec.kernel("k0").spi_claim(62) != spec.kernel("k0").span  # k0's `irq spi 30 edge`; the culprit k1 is the cause
+    assert r.cause is not None and r.cause.span == spec.kernel("k1").span
     assert [s["op"] for s in r.scenario][-2:] == ["configure_trigger", "boot"]
     assert_ends_wrong(spec, r)
 
