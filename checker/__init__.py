@@ -17,9 +17,10 @@ checking one loads z3, when it first happens.
 
 import sys as _sys
 
-from checker.api import Loaded, check, check_path, load, load_and_check, load_text, machine
+from checker.api import Loaded, check, check_path, import_dts, load, load_and_check, load_text, machine
 from checker.catalogue import CATALOGUE, OBLIGATION_IDS
 from checker.diagnostics import Diagnostic, render
+from checker.dts import DtsError
 from checker.options import Options
 from checker.result import Method, Place, Report, Result, Status
 from checker.span import Span

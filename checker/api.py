@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 
 from attrs import evolve
 
@@ -100,6 +101,15 @@ def load_and_check(path: str, options: Options | None = None, text: str | bytes 
         return loaded, Report(path, (), loaded.diagnostics, time.perf_counter() - start, loaded.sources)
     report = check(loaded.spec, options)
     return loaded, evolve(report, diagnostics=loaded.diagnostics + report.diagnostics, seconds=time.perf_counter() - start)
+
+
+def import_dts(paths: Sequence[str], name: str, lines: int, max_irq: int, paddr_bits: int = 40) -> str:
+    """The platform .mk that `pcheck import dts` writes for a device tree (base, then overlays).
+
+    Raises checker.DtsError (code, message, span) for a tree it cannot read."""
+    from checker import dts
+
+    return dts.to_mk(dts.read_dts(paths), name, lines, max_irq, paddr_bits)
 
 
 def check_path(path: str, options: Options | None = None) -> Report:

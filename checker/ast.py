@@ -102,6 +102,15 @@ class Setting:
 
 
 @frozen
+class DtsSource:
+    """`from dts "a.dts", "b.dts"`: the device tree a platform is read from (paths as written)."""
+
+    paths: tuple[str, ...]
+    spans: tuple[Span, ...]
+    span: Span
+
+
+@frozen
 class PlatformAst:
     name: Name
     settings: tuple[Setting, ...]
@@ -110,6 +119,9 @@ class PlatformAst:
     gics: tuple[GicAst, ...]
     devices: tuple[DeviceAst, ...]
     span: Span
+    dts: DtsSource | None = None
+    # `lines` and `group1` written in the platform block itself (a platform from dts has no gic block)
+    gic_fields: tuple[GicField, ...] = ()
 
 
 @frozen

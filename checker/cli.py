@@ -237,6 +237,58 @@ def run_explain(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """`pcheck import dts BOARD.dts [OVERLAY.dts ...] --lines N --max-irq N [-o FILE]`: a platform
+    .mk from the board's device tree (checker/dts.py), to review and edit; exit 2 on a bad tree."""
+    parser = _Parser(prog="pcheck import", description="Write a platform .mk from a board's device tree.")
+    parser.add_argument("kind", choices=("dts",), help="what to import from: dts (a device tree, .dts or .dtb)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="the base device tree, then its overlays in build order")
+    parser.add_argument("--lines", type=_int, help="INTIDs the GIC implements: 32 x (GICD_TYPER.ITLinesNumber + 1)")
+    parser.add_argument("--max-irq", type=_int, help="seL4's maxIRQ for the platform (MAX_IRQ in src/plat/<platform>/config.cmake)")
+    parser.add_argument("--name", help="the platform's name (default: the base file's name)")
+    parser.add_argument("--paddr-bits", type=_int, default=40, help="physical address bits (default 40)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the .mk here instead of standard output")
+    args = parser.parse_args(list(argv))
+    missing = [flag for flag, value in (("--lines", args.lines), ("--max-irq", args.max_irq)) if value is None]
+    if missing:
+        raise UsageError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed: a device tree does not say "
+                         "how many lines the GIC implements or what seL4's maxIRQ is")
+    from checker import dts
+    from checker.diagnostics import error, render
+
+    try:
+        board = dts.read_dts(args.files)
+    except dts.DtsError as exc:
+        texts = {}
+        for path in args.files:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                with open(path, encoding="utf-8") as f:
+                    texts[path] = f.read()
+        stderr.write(render(error(exc.code, exc.message, exc.span), texts) + "\n")
+        return EXIT_ERROR
+    name = args.name or re.sub(r"[^A-Za-z0-9_-]", "_", os.path.basename(args.files[0]).rsplit(".", 1)[0])
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name):
+        raise UsageError(f"'{name}' is not a name the language takes; give one with --name")
+    text = dts.to_mk(board, name, args.lines, args.max_irq, args.paddr_bits)
+    if args.output is None:
+        stdout.write(text)
+    else:
+        if any(os.path.exists(args.output) and os.path.samefile(args.output, f) for f in args.files):
+            raise UsageError(f"-o {args.output} is one of the device trees being read")
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    for note in board.notes:
+        stderr.write((f"{note.span}: " if note.span else "") + f"note: {note.message}\n")
+    return EXIT_OK
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+
+
 def run_replay(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """`pcheck replay CEX.json [--spec FIXED.mk] [--format text|json] [-v]`.
 
@@ -295,6 +347,8 @@ def dispatch(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO 
         return run_explain(argv[1:], stdout, stderr)
     if argv and argv[0] == "replay":
         return run_replay(argv[1:], stdout, stderr)
+    if argv and argv[0] == "import":
+        return run_import(argv[1:], stdout, stderr)
     return run_check(argv, stdout, stderr, stdin)
 
 
@@ -322,7 +376,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     if not argv or argv[0] in ("-h", "--help"):
         stdout.write(_check_parser().format_help())
         stdout.write("\nalso: pcheck list [--format json] | pcheck explain ID|CODE | "
-                     "pcheck replay CEX.json [--spec FIXED.mk] | pcheck --version\n")
+                     "pcheck replay CEX.json [--spec FIXED.mk] | pcheck import dts BOARD.dts [OVERLAY.dts ...] "
+                     "--lines N --max-irq N [-o FILE] | pcheck --version\n")
         return EXIT_OK if argv else EXIT_ERROR
     if argv[0] in ("--version", "-V"):
         stdout.write(f"pcheck {version()}\n")

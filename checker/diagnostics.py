@@ -53,6 +53,12 @@ CODES: Mapping[str, str] = {
     "E312": "invalid channel",
     "E313": "boot depends on the boot order",
     "E314": "the loader sets no triggers",
+    # device trees (`platform ... from dts`, `pcheck import dts`)
+    "E401": "device tree syntax error",
+    "E402": "device tree lacks a platform part",
+    "E403": "malformed device-tree cells",
+    "E404": "dangling phandle",
+    "E405": "interrupt parent pcheck cannot follow",
     # warnings
     "W001": "waiver matches no failure",
     "W002": "seL4's maxIRQ of the platform is not given",
@@ -100,6 +106,11 @@ EXPLANATIONS: Mapping[str, str] = {
     "E314": "A kernel's profile says `trigger_config loader`, but the `loader` block has no `triggers` "
             "step, so nobody would set its SPIs' triggers: add `triggers` to the loader block, or use "
             "`trigger_config runtime` or `none`.",
+    "E401": "A device tree pcheck cannot parse (the DTS syntax dtc takes; overlays are appended to the base, as seL4's build does).",
+    "E402": "The device tree has no /cpus, no memory node, or no GIC pcheck knows (arm,gic-400 and its kin, arm,gic-v3).",
+    "E403": "A property's cells do not fit #address-cells, #size-cells or #interrupt-cells (`reg`, `ranges`, `interrupts`).",
+    "E404": "A phandle (`interrupt-parent`, `interrupts-extended`, `interrupt-map`) that no node has.",
+    "E405": "A node's interrupts lead to no interrupt controller: no `interrupt-parent`, a parent that is not a controller, or a loop.",
     "W001": "An `allow` matches no failure: the problem it waived is gone, or its subject is misspelt. "
             "Remove it or fix the name.",
     "W002": "The platform gives no `max_irq`, seL4's maxIRQ for its port; IRQ-RANGE then checks only the "

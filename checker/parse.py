@@ -270,7 +270,14 @@ class _ToAst(Transformer):
             gics=tuple(self._pick(children, ast.GicAst)),
             devices=tuple(self._pick(children, ast.DeviceAst)),
             span=self._s(meta),
+            dts=next(iter(self._pick(children, ast.DtsSource)), None),
+            gic_fields=tuple(self._pick(children, ast.GicField)),
         )
+
+    @v_args(meta=True)
+    def dts_source(self, meta, children) -> ast.DtsSource:
+        strings = self._tokens(children, "STRING")
+        return ast.DtsSource(tuple(str(s)[1:-1] for s in strings), tuple(self.ctx.span(s) for s in strings), self._s(meta))
 
     def _setting(self, key: str, meta, children) -> ast.Setting:
         return ast.Setting(key, self._pick(children, ast.Number)[0], self._s(meta))

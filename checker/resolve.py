@@ -301,6 +301,8 @@ class Resolver:
         return (found.value.value, found.value.span) if found else (default, None)
 
     def _platform(self, p: ast.PlatformAst) -> Platform:
+        for f in p.gic_fields:  # a platform from dts has these moved into its gic block (checker.dts.expand)
+            self.diags.append(error("E305", f"`{f.field}` belongs in the `gic` block (only a platform `from dts` takes it here)", f.span))
         paddr_bits, bits_span = self._setting(p, "paddr_bits", DEFAULT_PADDR_BITS)
         if not 1 <= paddr_bits <= 64:
             self.diags.append(error("E309", f"paddr_bits must be between 1 and 64, not {paddr_bits}", bits_span))

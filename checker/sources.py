@@ -122,6 +122,25 @@ def load_text(text: str, path: str, base_dir: str | None = None) -> Sources:
     return _load(path, lines(text), base_dir)
 
 
+def _with_device_trees(file_ast: ast.FileAst, directory: str, texts: dict[str, str], diagnostics: list[Diagnostic]) -> ast.FileAst:
+    """The file with each `platform ... from dts` block read from its device tree (checker.dts)."""
+    from attrs import evolve
+
+    from checker import dts
+
+    items = []
+    for item in file_ast.items:
+        if isinstance(item, ast.PlatformAst) and item.dts is not None:
+            expanded, dts_texts, found = dts.expand(item, directory)
+            texts.update(dts_texts)
+            diagnostics += found
+            if expanded is None:
+                continue
+            item = expanded
+        items.append(item)
+    return evolve(file_ast, items=tuple(items))
+
+
 def load_bytes(data: bytes, path: str, base_dir: str | None = None) -> Sources:
     """Like `load_text`, for the raw bytes of a spec that is not a file (standard input): at most
     MAX_FILE_BYTES of UTF-8 (`data` may hold one byte more, to tell that it is larger)."""
@@ -179,6 +198,8 @@ def _load(root: str, root_text: str | None, base_dir: str | None) -> Sources:
             diagnostics.append(error("E003", f"'{path}' has no items, only comments; a spec needs at least a platform", Span.point(path, 1, 1)))
             continue
         diagnostics += found
+        if any(isinstance(item, ast.PlatformAst) and item.dts is not None for item in file_ast.items):
+            file_ast = _with_device_trees(file_ast, directory, texts, diagnostics)
         files.append(file_ast)
         for item in file_ast.items:
             if isinstance(item, ast.Include):

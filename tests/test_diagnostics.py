@@ -29,14 +29,24 @@ from tests.corpus import ROOT
 
 INVALID = os.path.join(ROOT, "tests", "invalid")
 SPECS = sorted(glob.glob(os.path.join(INVALID, "*.mk")))
-_EXPECT = re.compile(r"^\s*//\s*expect:\s*(error|warning)\s+([EW]\d{3})\s+(\d+):(\d+)\s*$", re.M)
+# `// expect: error E201 7:18`, or with a file (relative to the spec) for a diagnostic located in
+# another input: `// expect: error E401 dts/E401-unterminated.dts:9:1`.
+_EXPECT = re.compile(r"^\s*//\s*expect:\s*(error|warning)\s+([EW]\d{3})\s+(?:(\S+?):)?(\d+):(\d+)\s*$", re.M)
 # Codes covered by the generated cases below rather than by a file.
 GENERATED = {"E001", "E002", "E003", "E005"}
 
 
 def expected(path: str) -> set[tuple[str, str, int, int]]:
+    return {(sev, code, line, col) for sev, code, _, line, col in expected_at(path)}
+
+
+def expected_at(path: str) -> set[tuple[str, str, str, int, int]]:
+    """(severity, code, absolute file, line, column) of each `// expect:` line."""
     with open(path, encoding="utf-8") as handle:
-        return {(sev, code, int(line), int(col)) for sev, code, line, col in _EXPECT.findall(handle.read())}
+        text = handle.read()
+    here = os.path.dirname(os.path.abspath(path))
+    return {(sev, code, os.path.abspath(os.path.join(here, file)) if file else os.path.abspath(path), int(line), int(col))
+            for sev, code, file, line, col in _EXPECT.findall(text)}
 
 
 def diagnostics_of(path: str):
@@ -99,9 +109,12 @@ def test_invalid_spec(path):
     code = os.path.basename(path).split("-")[0]
     assert code in {c for _, c, _, _ in wanted}, f"{path} is named for {code} but does not expect it"
     diags, sources = diagnostics_of(path)
-    got = {(d.severity, d.code, d.span.line, d.span.column) for d in in_file(diags, path)}
+    wanted_at = expected_at(path)
+    files = {f for _, _, f, _, _ in wanted_at} | {os.path.abspath(path)}
+    got = {(d.severity, d.code, os.path.abspath(d.span.file), d.span.line, d.span.column)
+           for d in diags if d.span is not None and os.path.abspath(d.span.file) in files}
     shown = "\n".join(render(d, sources) for d in diags)
-    assert got == wanted, shown
+    assert got == wanted_at, shown
     for diag in diags:
         assert diag.span is not None
         assert_user_words(diag.message)

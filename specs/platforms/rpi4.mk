@@ -1,7 +1,9 @@
 // Raspberry Pi 4 Model B, 8 GB (BCM2711): 4 x Cortex-A72, GIC-400 (GICv2).
 //
-// Sources: seL4 tools/dts/rpi4.dts, ov-rpi4.dts, ov-rpi4-8gb.dts
-// and docs/sel4-facts.md (rpi4 row):
+// Sources: seL4 tools/dts/rpi4.dts with the overlays seL4 16.0.0's
+// src/plat/bcm2711/config.cmake appends (overlay-rpi4.dts, overlay-rpi4-address-mapping.dts,
+// overlay-rpi4-8gb.dts; `pcheck import dts` reads the same stack and agrees with this file:
+// tests/test_dts.py) and docs/sel4-facts.md (rpi4 row):
 //   cpus reg 0..3 (A72: Aff0 = core), GIC-400 CPU interfaces 0..3;
 //   RAM seen by seL4: [0, 0x3B40_0000) + [0x4000_0000, 0xFC00_0000) +
 //   [0x1_0000_0000, 0x2_0000_0000) (the overlay's two 2 GiB banks above 4 GiB
