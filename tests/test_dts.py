@@ -107,7 +107,7 @@ def test_overlays_merge_as_the_sel4_build_appends_them():
     assert [(m.base, m.size) for m in b.memory] == [(0x4000_0000, 0x4000_0000)]  # /delete-node/ and a new node
     got = devices(b)
     assert got["serial"][2] == (("spi", 5, "edge"),)  # &uart0 replaced its interrupts
-    assert got["serial_9001800"][:2] == (0x900_1800, 0x800)  # &{/serial@9001000} replaced its reg
+    assert got["serial_9001800"][:3] == (0x900_1800, 0x800, ())  # &{/serial@9001000}: a new reg, /delete-property/
     assert "watchdog" not in got  # /delete-node/
     assert got["rng"][2] == (("spi", 6, "level"),)  # from an /include/d file
     by_name = {d.name: d for d in b.devices}
