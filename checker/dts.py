@@ -753,18 +753,10 @@ def read_dts(paths: Sequence[str]) -> Board:
 # ---------------------------------------------------------------- the .mk text
 
 
-def _hex(value: int) -> str:
-    digits = f"{value:x}"
-    groups = []
-    while digits:
-        groups.append(digits[-4:])
-        digits = digits[:-4]
-    return "0x" + "_".join(reversed(groups))
-
-
 def to_mk(board: Board, name: str, lines: int, max_irq: int, paddr_bits: int = 40, page: int = 0x1000,
           group1: str | None = None) -> str:
     """The platform as a reviewable .mk file: deterministic, each item with its node path."""
+    from checker.words import hexaddr as _hex
     out = [f"// {board.name}: imported by `pcheck import dts` from {', '.join(board.files)}.",
            "// Every item names the device-tree node it comes from; review it before use.",
            "// lines and max_irq are not in a device tree: they were given on the command line."]
