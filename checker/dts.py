@@ -190,6 +190,7 @@ def _parse(paths: Sequence[str]):
     dtlib = _dtlib()
     texts: dict[str, str] = {}
     sources = []
+    decompiled = set()  # .dtb files (by their magic), read as the DTS text `fdt` makes of them
     for path in paths:
         real = os.path.abspath(path)
         try:
@@ -199,6 +200,7 @@ def _parse(paths: Sequence[str]):
             raise DtsError("E001", f"cannot read device tree '{path}': {exc.strerror or exc}", None) from None
         if data[:4] == b"\xd0\x0d\xfe\xed":
             data = _decompile(data, path)
+            decompiled.add(real)
         try:
             texts[real] = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -208,7 +210,7 @@ def _parse(paths: Sequence[str]):
         # A decompiled .dtb is included from its text, written next to the stack.
         included = []
         for n, real in enumerate(sources):
-            if not real.endswith(".dtb"):
+            if real not in decompiled:
                 included.append(real)
                 continue
             copy = os.path.join(tmp, f"{n}-{os.path.basename(real)}.dts")
@@ -309,17 +311,13 @@ class _Reader:
 
     # -- cells
     def cells(self, node, name: str) -> list[int]:
-        dtlib = _dtlib()
+        """A property as 32-bit cells (phandle references are already numbers in dtlib's value)."""
         prop = node.props.get(name)
         if prop is None:
             return []
         if len(prop.value) % 4:
             raise self.error("E403", f"{node.path}: '{name}' is not a list of 32-bit cells", node, name)
-        try:
-            return prop.to_nums() if prop.type in (dtlib.Type.NUMS, dtlib.Type.PHANDLE, dtlib.Type.PHANDLES_AND_NUMS) else [
-                int.from_bytes(prop.value[i:i + 4], "big") for i in range(0, len(prop.value), 4)]
-        except dtlib.DTError:
-            return [int.from_bytes(prop.value[i:i + 4], "big") for i in range(0, len(prop.value), 4)]
+        return [int.from_bytes(prop.value[i:i + 4], "big") for i in range(0, len(prop.value), 4)]
 
     def cell_count(self, node, name: str, default: int) -> int:
         values = self.cells(node, name)
@@ -428,7 +426,7 @@ class _Reader:
             return [self.gic_irq(node, spec, prop)]
         if "interrupt-map" in parent.props:
             return self.through_map(node, parent, spec, prop, depth)
-        grand = self.interrupt_parent(parent) if parent.parent is not None or "interrupt-parent" in parent.props else None
+        grand = self.interrupt_parent(parent)
         if grand is not None and grand is not parent and self.is_gic(grand) and len(spec) == 3 and "interrupt-controller" in parent.props:
             # A three-cell controller under the GIC (the i.MX8M GPC, fsl,imx8mq-gpc): its cells are the GIC's.
             return [self.gic_irq(node, spec, prop)]
@@ -533,7 +531,7 @@ class _Reader:
                 self.note(f"{node.path}: memory [{base:#x}, +{size:#x}) continues the bank before it and is merged into it, "
                           "as seL4's tools do", node)
                 continue
-            banks.append(DtRegion(names.take("mem"), node.path, base, size, self.prop_span(node, "reg")))
+            banks.append(DtRegion(names.take(f"mem{len(banks)}"), node.path, base, size, self.prop_span(node, "reg")))
         reserved = self.tree.root.nodes.get("reserved-memory")
         if reserved is not None:
             for child in reserved.nodes.values():
@@ -674,8 +672,6 @@ class _Names:
     def take(self, name: str, unit: str = "") -> str:
         name = _sanitise(name)
         candidates = [name] + ([f"{name}_{unit}"] if unit else []) + [f"{name}{i}" for i in range(len(self.used) + 2)]
-        if name == "mem":
-            candidates = [f"mem{i}" for i in range(len(self.used) + 1)]
         chosen = next(c for c in candidates if c not in self.used)
         self.used.add(chosen)
         return chosen
