@@ -282,6 +282,73 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_OK
 
 
+def run_build(command: str, argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """`pcheck build SPEC.mk -o OUT/ [--force] [--dts BASE.dts ...]`: the artefacts of a proved spec
+    (checker/build/); `pcheck map SPEC.mk -o FILE.svg`: only its memory map. Exit 0 written, 1 not
+    proved (nothing written without --force), 2 spec errors, 3 unknown."""
+    parser = _Parser(prog=f"pcheck {command}", description="Write what a proved spec describes." if command == "build"
+                     else "Draw a spec's memory map as SVG.")
+    parser.add_argument("spec", metavar="SPEC.mk")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT/" if command == "build" else "FILE.svg")
+    if command == "build":
+        parser.add_argument("--force", action="store_true", help="write even if the spec does not prove (every file says so)")
+        parser.add_argument("--dts", nargs="+", metavar="FILE", default=(),
+                            help="the base device tree and its overlays, for the per-kernel overlays of a hand-written platform")
+    args = parser.parse_args(list(argv))
+    from checker import build as building
+    from checker.api import load_and_check
+    from checker.diagnostics import render
+    from checker.options import Options
+
+    loaded, report = load_and_check(args.spec, Options())
+    for d in loaded.diagnostics:
+        stderr.write(render(d, loaded.sources) + "\n")
+    if loaded.spec is None:
+        stderr.write(f"pcheck {command}: error: {args.spec} has errors\n")
+        return EXIT_ERROR
+    blocking = building.not_proved(report)
+    if command == "map":
+        from checker.build import memory_map
+
+        _write_file(args.output, memory_map.svg(loaded.spec, report, building.stamp_of(loaded.spec, report)))
+        return EXIT_OK
+    if blocking and not args.force:
+        for r in blocking[:10]:
+            stderr.write(f"{r.location or args.spec}: {r.status} {r.id} {r.subject}: {r.message}\n")
+        stderr.write(f"pcheck build: {len(blocking)} results are not proved; nothing was written (--force writes anyway, "
+                     "marked NOT PROVED)\n")
+        return EXIT_UNKNOWN if all(r.status == "unknown" for r in blocking) else EXIT_FAILED
+    try:
+        built = building.build(loaded.spec, report, args.dts)
+    except Exception as exc:
+        from checker.dts import DtsError
+
+        if not isinstance(exc, DtsError):
+            raise
+        stderr.write(render(_dts_error(exc), {}) + "\n")
+        return EXIT_ERROR
+    for relative, text in built.files.items():
+        _write_file(os.path.join(args.output, relative), text)
+    for note in built.notes:
+        stderr.write(f"pcheck build: note: {note}\n")
+    stdout.write(f"pcheck build: {len(built.files)} files in {args.output}\n")
+    return EXIT_OK
+
+
+def _dts_error(exc):
+    from checker.diagnostics import error
+
+    return error(exc.code, exc.message, exc.span)
+
+
+def _write_file(path: str, text: str) -> None:
+    directory = os.path.dirname(path)
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+
+
 def _int(text: str) -> int:
     try:
         return int(text, 0)
@@ -349,6 +416,8 @@ def dispatch(argv: Sequence[str], stdout: TextIO, stderr: TextIO, stdin: TextIO 
         return run_replay(argv[1:], stdout, stderr)
     if argv and argv[0] == "import":
         return run_import(argv[1:], stdout, stderr)
+    if argv and argv[0] in ("build", "map"):
+        return run_build(argv[0], argv[1:], stdout, stderr)
     return run_check(argv, stdout, stderr, stdin)
 
 
@@ -377,7 +446,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         stdout.write(_check_parser().format_help())
         stdout.write("\nalso: pcheck list [--format json] | pcheck explain ID|CODE | "
                      "pcheck replay CEX.json [--spec FIXED.mk] | pcheck import dts BOARD.dts [OVERLAY.dts ...] "
-                     "--lines N --max-irq N [-o FILE] | pcheck --version\n")
+                     "--lines N --max-irq N [-o FILE] | pcheck build SPEC.mk -o OUT/ [--force] [--dts FILE ...] | "
+                     "pcheck map SPEC.mk -o FILE.svg | pcheck --version\n")
         return EXIT_OK if argv else EXIT_ERROR
     if argv[0] in ("--version", "-V"):
         stdout.write(f"pcheck {version()}\n")

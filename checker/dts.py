@@ -879,5 +879,38 @@ def expand(p, directory: str):
                              tuple(ast.IrqAst(i.kind, num(i.number, i.span), i.trigger, i.span) for i in d.irqs), d.span)
                for d in board.devices]
     devices += list(p.devices)
-    expanded = evolve(p, cpus=tuple(cpus), banks=tuple(banks), gics=(gic,), devices=tuple(devices), gic_fields=())
+    expanded = evolve(p, cpus=tuple(cpus), banks=tuple(banks), gics=(gic,), devices=tuple(devices), gic_fields=(),
+                      dts=evolve(p.dts, paths=tuple(paths)))
     return expanded, texts, diags
+
+
+# ---------------------------------------------------------------- what `pcheck build`'s overlays need
+
+
+@frozen
+class BaseTree:
+    """What an overlay for a base device tree must know of it (checker/build/overlay.py)."""
+
+    files: tuple[str, ...]
+    memory_nodes: tuple[str, ...]  # paths of every device_type = "memory" node
+    address_cells: int  # the root's
+    size_cells: int
+    reserved_cells: tuple[int, int] | None  # an existing /reserved-memory's, None if there is none
+    kernel_devices: tuple[str, ...]  # /chosen seL4,kernel-devices, as written
+    elfloader_devices: tuple[str, ...]  # /chosen seL4,elfloader-devices, as written
+
+
+def base_tree(paths: Sequence[str]) -> BaseTree:
+    reader = _Reader(paths)
+    root = reader.tree.root
+    memory = tuple(n.path for n in reader.tree.node_iter() if _string(n, "device_type") == "memory")
+    reserved = root.nodes.get("reserved-memory")
+    chosen = root.nodes.get("chosen")
+
+    def strings(name: str) -> tuple[str, ...]:
+        prop = chosen.props.get(name) if chosen is not None else None
+        return tuple(s.decode("utf-8", "replace") for s in prop.value.split(b"\0") if s) if prop is not None else ()
+
+    return BaseTree(tuple(paths), memory, reader.address_cells(root), reader.size_cells(root),
+                    (reader.address_cells(reserved), reader.size_cells(reserved)) if reserved is not None else None,
+                    strings("seL4,kernel-devices"), strings("seL4,elfloader-devices"))

@@ -341,6 +341,7 @@ class Resolver:
             page=page,
             max_irq=max_irq if max_irq_span is not None and 0 <= max_irq <= MAX_INTID else None,
             span=p.span,
+            dts=p.dts.paths if p.dts is not None else (),
         )
 
     def _cpu(self, c: ast.CpuAst, version: int | None) -> Cpu:

@@ -119,6 +119,8 @@ class Platform:
     # any IRQ above it (seL4_RangeError). None: not given, and then only the GIC's `lines` limit is known.
     max_irq: int | None = None
     span: Span | None = None
+    # The device-tree files a `platform ... from dts` was read from (base first), as paths pcheck opened.
+    dts: tuple[str, ...] = ()
 
     @property
     def irq_limit(self) -> int:

@@ -70,3 +70,16 @@ def end(pool) -> None:
         if child.is_alive():
             child.kill()
             child.join(_GRACE_S)
+    # With its workers gone the executor's manager thread sees a broken pool and ends; joining it
+    # here keeps the executor's exit hook from writing to a pipe that is already closed (a
+    # traceback at interpreter exit, seen under load).
+    waiter = threading.Thread(target=_join_quietly, args=(pool,), daemon=True)
+    waiter.start()
+    waiter.join(_GRACE_S)
+
+
+def _join_quietly(pool) -> None:
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except Exception:  # a broken pool says so here: nothing is waiting for its results any more
+        pass

@@ -493,8 +493,10 @@ def test_a_signalled_parallel_run_leaves_no_worker_behind(slow_spec, signame, st
     import subprocess
     import sys
 
+    # SIGINT as a terminal delivers it: a job started in the background inherits it ignored.
     proc = subprocess.Popen([sys.executable, "-m", "checker", str(slow_spec), "-j", "2"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
