@@ -254,17 +254,11 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed: a device tree does not say "
                          "how many lines the GIC implements or what seL4's maxIRQ is")
     from checker import dts
-    from checker.diagnostics import error, render
 
     try:
         board = dts.read_dts(args.files)
     except dts.DtsError as exc:
-        texts = {}
-        for path in args.files:
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                with open(path, encoding="utf-8") as f:
-                    texts[path] = f.read()
-        stderr.write(render(error(exc.code, exc.message, exc.span), texts) + "\n")
+        stderr.write(_dts_error(exc, args.files) + "\n")
         return EXIT_ERROR
     name = args.name or re.sub(r"[^A-Za-z0-9_-]", "_", os.path.basename(args.files[0]).rsplit(".", 1)[0])
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name):
@@ -318,14 +312,12 @@ def run_build(command: str, argv: Sequence[str], stdout: TextIO, stderr: TextIO)
         stderr.write(f"pcheck build: {len(blocking)} results are not proved; nothing was written (--force writes anyway, "
                      "marked NOT PROVED)\n")
         return EXIT_UNKNOWN if all(r.status == "unknown" for r in blocking) else EXIT_FAILED
+    from checker.dts import DtsError
+
     try:
         built = building.build(loaded.spec, report, args.dts)
-    except Exception as exc:
-        from checker.dts import DtsError
-
-        if not isinstance(exc, DtsError):
-            raise
-        stderr.write(render(_dts_error(exc), {}) + "\n")
+    except DtsError as exc:
+        stderr.write(_dts_error(exc, args.dts or loaded.spec.platform.dts) + "\n")
         return EXIT_ERROR
     for relative, text in built.files.items():
         _write_file(os.path.join(args.output, relative), text)
@@ -335,10 +327,12 @@ def run_build(command: str, argv: Sequence[str], stdout: TextIO, stderr: TextIO)
     return EXIT_OK
 
 
-def _dts_error(exc):
-    from checker.diagnostics import error
+def _dts_error(exc, paths: Sequence[str]) -> str:
+    """A device tree pcheck cannot read, rendered like any diagnostic, with its source line."""
+    from checker.diagnostics import error, render
+    from checker.dts import excerpt_texts
 
-    return error(exc.code, exc.message, exc.span)
+    return render(error(exc.code, exc.message, exc.span), excerpt_texts(paths, exc.span))
 
 
 def _write_file(path: str, text: str) -> None:

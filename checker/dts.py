@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from checker.data import frozen
 from checker.span import Span
 
-__all__ = ["DtsError", "Board", "read_dts", "to_mk", "GIC_V2", "GIC_V3"]
+__all__ = ["DtsError", "Board", "BaseTree", "read_dts", "to_mk", "expand", "base_tree", "excerpt_texts", "GIC_V2", "GIC_V3"]
 
 GIC_V2 = ("arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic", "arm,cortex-a9-gic")
 GIC_V3 = ("arm,gic-v3",)
@@ -739,6 +739,21 @@ def _inside(node, ancestor) -> bool:
     return False
 
 
+def excerpt_texts(paths: Sequence[str], span: Span | None) -> dict[str, str]:
+    """The texts to show an error's source line from: the given trees, and the file the span is in
+    (an `/include/`d one), those that can be read."""
+    texts = {}
+    for path in list(paths) + ([span.file] if span is not None else []):
+        if path in texts or not os.path.isfile(path):
+            continue
+        try:
+            with open(path, encoding="utf-8") as f:
+                texts[path] = f.read()
+        except (OSError, UnicodeDecodeError):
+            pass
+    return texts
+
+
 def read_dts(paths: Sequence[str]) -> Board:
     """The board described by a base device tree and its overlays (DTS, or DTB), in order."""
     if not paths:
@@ -811,20 +826,7 @@ def expand(p, directory: str):
         board = reader.board()
     except DtsError as exc:
         span = exc.span or p.dts.span
-        texts = {}
-        for path in paths:  # for the excerpt under the error
-            try:
-                with open(path, encoding="utf-8") as f:
-                    texts[path] = f.read()
-            except (OSError, UnicodeDecodeError):
-                pass
-        if span.file not in texts and os.path.isfile(span.file):
-            try:
-                with open(span.file, encoding="utf-8") as f:
-                    texts[span.file] = f.read()
-            except (OSError, UnicodeDecodeError):
-                pass
-        return None, texts, [error(exc.code, exc.message, span)]
+        return None, excerpt_texts(paths, span), [error(exc.code, exc.message, span)]
     texts = {reader.shown.get(real, real): text for real, text in reader.texts.items()}
     if p.gics:
         diags.append(error("E305", "a platform from dts takes its GIC from the device tree; write `lines` and `group1` "

@@ -81,8 +81,12 @@ def _read(path: str, where: Span | None) -> tuple[str | None, Diagnostic | None]
                                      f"system allows (its longest name has {longest} bytes)", at)
         return None, error("E001", f"cannot read '{path}': {exc.strerror or exc}", at)
     if len(data) > MAX_FILE_BYTES:
-        return None, error("E005", f"'{path}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a spec this size is not supported", at)
+        return None, _too_large(path, at)
     return decode(data, path)
+
+
+def _too_large(path: str, at: Span) -> Diagnostic:
+    return error("E005", f"'{path}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a spec this size is not supported", at)
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
@@ -145,9 +149,7 @@ def load_bytes(data: bytes, path: str, base_dir: str | None = None) -> Sources:
     """Like `load_text`, for the raw bytes of a spec that is not a file (standard input): at most
     MAX_FILE_BYTES of UTF-8 (`data` may hold one byte more, to tell that it is larger)."""
     if len(data) > MAX_FILE_BYTES:
-        problem = error("E005", f"'{path}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a spec this size is not supported",
-                        Span.point(path, 1, 1))
-        return Sources(path, (), {}, (problem,))
+        return Sources(path, (), {}, (_too_large(path, Span.point(path, 1, 1)),))
     text, problem = decode(data, path)
     if problem is not None:
         return Sources(path, (), {path: data.decode("utf-8-sig", errors="replace")}, (problem,))
