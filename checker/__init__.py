@@ -17,16 +17,17 @@ checking one loads z3, when it first happens.
 
 import sys as _sys
 
-from checker.api import Loaded, check, check_path, import_dts, load, load_and_check, load_text, machine
+from checker.api import Loaded, check, check_path, import_dts, import_sdf, load, load_and_check, load_text, machine
 from checker.catalogue import CATALOGUE, OBLIGATION_IDS
 from checker.diagnostics import Diagnostic, render
 from checker.dts import DtsError
 from checker.options import Options
+from checker.sdf import SdfError
 from checker.result import Method, Place, Report, Result, Status
 from checker.span import Span
 from checker.spec import (
-    BUILTIN_PROFILES, SEL4, SEL4_MK, SEL4_SMP, Access, Channel, Cpu, Device, Gic, Irq, Kernel, Platform, Profile,
-    Region, Route, Shared, Spec, Waiver, default_target,
+    BUILTIN_PROFILES, SEL4, SEL4_MK, SEL4_SMP, Access, Call, Channel, Cpu, Device, Gic, Irq, Kernel, Notification, Pd,
+    PdMap, Platform, Profile, Queue, Region, Route, Shared, Spec, Waiver, default_target,
 )
 
 # The public names are the ones imported above (submodules are not part of the API).

@@ -11,13 +11,16 @@ Every function here returns data; nothing prints, nothing exits.
 from __future__ import annotations
 
 import os
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from attrs import evolve
 
 from checker.data import frozen
-from checker.diagnostics import Diagnostic
+from checker.diagnostics import Diagnostic, error
+from checker.errors import InternalError
+from checker.span import Span
 from checker.options import Options
 from checker.result import Report
 from checker.spec import Spec
@@ -110,6 +113,56 @@ def import_dts(paths: Sequence[str], name: str, lines: int, max_irq: int, paddr_
     from checker import dts
 
     return dts.to_mk(dts.read_dts(paths), name, lines, max_irq, paddr_bits)
+
+
+def import_sdf(sdf_path: str, platform_path: str | None = None, dts: Sequence[str] = (), lines: int | None = None,
+               max_irq: int | None = None, out_dir: str | None = None, ram: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+               kernel_image: int | None = None) -> str:
+    """The system spec `pcheck import sdf` writes for a Microkit SDF on a platform: a platform
+    .mk (`platform_path`) or a device tree (`dts`, base then overlays, with `lines` and `max_irq`).
+    Paths in the spec are written relative to `out_dir` (default: the working directory).
+
+    Raises checker.SdfError (its `diagnostics`, located in the SDF) for an SDF it cannot import,
+    checker.DtsError for a tree it cannot read, ValueError for a platform with errors."""
+    from checker import sdf, sources as reading
+    from checker.diagnostics import render
+
+    out_dir = os.path.abspath(out_dir or os.getcwd())
+    if platform_path is not None:
+        rel = os.path.relpath(os.path.abspath(platform_path), out_dir)
+        platform_text = f'include "{rel}"'
+    else:
+        rels = ", ".join(f'"{os.path.relpath(os.path.abspath(p), out_dir)}"' for p in dts)
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", os.path.basename(dts[0]).rsplit(".", 1)[0]) or "board"
+        if not re.match(r"[A-Za-z_]", name):
+            name = "_" + name
+        platform_text = f"platform {name} from dts {rels} {{ lines {lines} max_irq {max_irq} }}"
+    board = _finish(reading.load_text(platform_text, os.path.join(out_dir, "<platform>"), out_dir))
+    if board.spec is None:
+        raise ValueError("the platform has errors:\n" + "\n".join(render(d, board.sources) for d in board.diagnostics if d.is_error))
+    platform = board.spec.platform
+    data = reading.read_regular(sdf_path, sdf.MAX_SDF_BYTES)
+    if len(data) > sdf.MAX_SDF_BYTES:
+        raise sdf.SdfError([error("E005", f"the SDF is larger than {sdf.MAX_SDF_BYTES >> 20} MiB", Span.point(sdf_path, 1, 1))], sdf_path, "")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1
+        raise sdf.SdfError([error("E501", "the SDF is not valid UTF-8", Span.point(sdf_path, line, 1))], sdf_path, "") from None
+    system = sdf.read_system(text, sdf_path, len(platform.cpus))
+    split = None
+    if ram is not None:
+        names = [f"k{i}" for i in range(len(platform.cpus))]
+        missing = [n for n in names if n not in ram]
+        if missing:
+            raise ValueError(f"--ram gives no RAM for {', '.join(missing)}; give every kernel's or none")
+        split = [list(ram[n]) for n in names]
+    spec_text = sdf.to_mk(system, platform, platform_text, os.path.relpath(os.path.abspath(sdf_path), out_dir), text, split,
+                          kernel_image or sdf.KERNEL_IMAGE)
+    made = _finish(reading.load_text(spec_text, os.path.join(out_dir, "<imported>"), out_dir))
+    if made.spec is None:
+        raise InternalError("the imported spec does not resolve:\n" + "\n".join(render(d, made.sources) for d in made.diagnostics if d.is_error))
+    return spec_text
 
 
 def check_path(path: str, options: Options | None = None) -> Report:

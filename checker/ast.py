@@ -199,6 +199,44 @@ class ChannelAst:
 
 
 @frozen
+class PdMapAst:
+    shared: Name
+    mode: Name
+    span: Span
+
+
+@frozen
+class PdAst:
+    name: Name
+    kernel: Name
+    priorities: tuple[Number, ...]  # more than one is an error the resolver reports
+    maps: tuple[PdMapAst, ...]
+    irqs: tuple[IrqAst, ...]
+    span: Span
+
+
+@frozen
+class QueueAst:
+    name: Name
+    producer: Name
+    consumer: Name
+    ring: Name
+    slots: tuple[Number, ...]
+    index: tuple[Name, ...]
+    doorbell: Name
+    span: Span
+
+
+@frozen
+class CallAst:
+    client: Name
+    server: Name
+    proxies: tuple[Name, Name] | None
+    buffer: Name | None
+    span: Span
+
+
+@frozen
 class LoaderAst:
     actions: tuple[Name, ...]
     span: Span
@@ -225,6 +263,9 @@ Item = (
     | KernelAst
     | SharedAst
     | ChannelAst
+    | PdAst
+    | QueueAst
+    | CallAst
     | LoaderAst
     | BootOrderAst
     | AllowAst

@@ -239,9 +239,14 @@ def run_explain(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """`pcheck import dts BOARD.dts [OVERLAY.dts ...] --lines N --max-irq N [-o FILE]`: a platform
-    .mk from the board's device tree (checker/dts.py), to review and edit; exit 2 on a bad tree."""
-    parser = _Parser(prog="pcheck import", description="Write a platform .mk from a board's device tree.")
-    parser.add_argument("kind", choices=("dts",), help="what to import from: dts (a device tree, .dts or .dtb)")
+    .mk from the board's device tree (checker/dts.py), to review and edit; exit 2 on a bad tree.
+    `pcheck import sdf SYSTEM.system --platform BOARD.mk | --dts BOARD.dts ... [-o FILE]`: a system
+    spec from a Microkit multikernel SDF (checker/sdf.py); exit 2 on a bad SDF, every error shown."""
+    if argv and argv[0] == "sdf":
+        return _import_sdf(argv[1:], stdout, stderr)
+    parser = _Parser(prog="pcheck import", description="Write a platform .mk from a board's device tree, "
+                     "or a system spec from a Microkit SDF (`pcheck import sdf --help`).")
+    parser.add_argument("kind", choices=("dts", "sdf"), help="what to import from: dts (a device tree, .dts or .dtb), or sdf")
     parser.add_argument("files", nargs="+", metavar="FILE", help="the base device tree, then its overlays in build order")
     parser.add_argument("--lines", type=_int, help="INTIDs the GIC implements: 32 x (GICD_TYPER.ITLinesNumber + 1)")
     parser.add_argument("--max-irq", type=_int, help="seL4's maxIRQ for the platform (MAX_IRQ in src/plat/<platform>/config.cmake)")
@@ -273,6 +278,60 @@ def run_import(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             f.write(text)
     for note in board.notes:
         stderr.write((f"{note.span}: " if note.span else "") + f"note: {note.message}\n")
+    return EXIT_OK
+
+
+def _import_sdf(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    parser = _Parser(prog="pcheck import sdf", description="Write a system spec from a Microkit multikernel SDF, "
+                     "as the au-ts multikernel Microkit builds it (README, \"Importing a Microkit system\").")
+    parser.add_argument("system", metavar="SYSTEM.system", help="the System Description File")
+    board = parser.add_mutually_exclusive_group(required=True)
+    board.add_argument("--platform", metavar="BOARD.mk", help="the board as a platform .mk")
+    board.add_argument("--dts", nargs="+", metavar="FILE", help="the board's device tree, then its overlays (needs --lines, --max-irq)")
+    parser.add_argument("--lines", type=_int, help="with --dts: INTIDs the GIC implements")
+    parser.add_argument("--max-irq", type=_int, help="with --dts: seL4's maxIRQ for the platform")
+    parser.add_argument("--ram", action="append", default=[], metavar="KERNEL=BASE:SIZE",
+                        help="a kernel's RAM instead of the au-ts split (repeat; every kernel k0, k1 ... or none)")
+    parser.add_argument("--kernel-image", type=_int, metavar="SIZE",
+                        help="bytes the split gives each kernel's image (default 0x200000)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the spec here instead of standard output")
+    args = parser.parse_args(list(argv))
+    if args.dts and (args.lines is None or args.max_irq is None):
+        raise UsageError("--dts needs --lines and --max-irq: a device tree does not say how many lines the GIC "
+                         "implements or what seL4's maxIRQ is")
+    ram: dict[str, list[tuple[int, int]]] | None = None
+    for item in args.ram:
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_-]*)=([^:]+):(.+)", item)
+        base, size = (_size(m.group(2)), _size(m.group(3))) if m else (None, None)
+        if not m or base is None or size is None:
+            raise UsageError(f"--ram {item}: write KERNEL=BASE:SIZE, e.g. k0=0x4000_0000:256M")
+        ram = ram or {}
+        ram.setdefault(m.group(1), []).append((base, base + size))
+    from checker import api, sdf
+    from checker.diagnostics import render
+    from checker.dts import DtsError
+
+    out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
+    try:
+        text = api.import_sdf(args.system, args.platform, args.dts or (), args.lines, args.max_irq, out_dir, ram,
+                              args.kernel_image)
+    except sdf.SdfError as exc:
+        for d in exc.diagnostics:
+            stderr.write(render(d, exc.sources) + "\n")
+        stderr.write(f"pcheck import sdf: {len(exc.diagnostics)} error{'s' if len(exc.diagnostics) != 1 else ''} in {args.system}\n")
+        return EXIT_ERROR
+    except DtsError as exc:
+        stderr.write(_dts_error(exc, args.dts) + "\n")
+        return EXIT_ERROR
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename or args.system}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        stderr.write(f"pcheck import sdf: error: {exc}\n")
+        return EXIT_ERROR
+    if args.output is None:
+        stdout.write(text)
+    else:
+        _write_file(args.output, text)
     return EXIT_OK
 
 
@@ -341,6 +400,14 @@ def _write_file(path: str, text: str) -> None:
         os.makedirs(directory, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
+
+
+def _size(text: str) -> int | None:
+    """A number as the language writes one (0x4000_0000, 256M), or None."""
+    from checker.parse import parse_number
+
+    value = parse_number(text.strip())
+    return value if isinstance(value, int) else None
 
 
 def _int(text: str) -> int:

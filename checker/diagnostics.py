@@ -53,12 +53,23 @@ CODES: Mapping[str, str] = {
     "E312": "invalid channel",
     "E313": "boot depends on the boot order",
     "E314": "the loader sets no triggers",
+    "E315": "invalid protection domain",
+    "E316": "invalid queue",
+    "E317": "invalid call",
     # device trees (`platform ... from dts`, `pcheck import dts`)
     "E401": "device tree syntax error",
     "E402": "device tree lacks a platform part",
     "E403": "malformed device-tree cells",
     "E404": "dangling phandle",
     "E405": "interrupt parent pcheck cannot follow",
+    # Microkit System Description Files (`pcheck import sdf`)
+    "E501": "SDF is not well-formed XML",
+    "E502": "unknown SDF element or attribute",
+    "E503": "missing SDF attribute",
+    "E504": "invalid SDF value",
+    "E505": "undefined name in the SDF",
+    "E506": "duplicate in the SDF",
+    "E507": "memory region neither RAM nor a device",
     # warnings
     "W001": "waiver matches no failure",
     "W002": "seL4's maxIRQ of the platform is not given",
@@ -106,11 +117,26 @@ EXPLANATIONS: Mapping[str, str] = {
     "E314": "A kernel's profile says `trigger_config loader`, but the `loader` block has no `triggers` "
             "step, so nobody would set its SPIs' triggers: add `triggers` to the loader block, or use "
             "`trigger_config runtime` or `none`.",
+    "E315": "A `pd` maps a shared region its kernel is not listed on, or with more rights than its kernel has "
+            "there, or gives a priority outside Microkit's 0 to 254.",
+    "E316": "A `queue`'s producer and consumer must be PDs, its ring and index shared regions, its doorbell a "
+            "channel from the producer to the consumer; `slots` is a power of two that fits the ring "
+            "(16-byte header, slots of at least 8 bytes).",
+    "E317": "A `call` joins two PDs; its proxies are two more PDs and its buffer a shared region.",
     "E401": "A device tree pcheck cannot parse (the DTS syntax dtc takes; overlays are appended to the base, as seL4's build does).",
     "E402": "The device tree has no /cpus, no memory node, or no GIC pcheck knows (arm,gic-400 and its kin, arm,gic-v3).",
     "E403": "A property's cells do not fit #address-cells, #size-cells or #interrupt-cells (`reg`, `ranges`, `interrupts`).",
     "E404": "A phandle (`interrupt-parent`, `interrupts-extended`, `interrupt-map`) that no node has.",
     "E405": "A node's interrupts lead to no interrupt controller: no `interrupt-parent`, a parent that is not a controller, or a loop.",
+    "E501": "The SDF is not well-formed XML (or declares entities, which pcheck does not expand).",
+    "E502": "An element or attribute the Microkit SDF does not have (tool/microkit/src/sdf.rs); the message suggests the closest.",
+    "E503": "An SDF element lacks an attribute Microkit requires (a region's size, a map's mr and vaddr, an end's pd and id ...).",
+    "E504": "An SDF value Microkit refuses: a malformed number, a cpu beyond the platform's, a priority above 254, "
+            "write-only perms, an irq below 32 (SGIs and PPIs are not a PD's), a trigger or boolean it does not know.",
+    "E505": "A map names no memory region, or a channel end no protection domain.",
+    "E506": "Two protection domains or memory regions have one name, or a PD uses one channel id twice.",
+    "E507": "A memory region's phys_addr is neither in the platform's RAM nor inside a device's registers: "
+            "add the device to the platform, or fix the address.",
     "W001": "An `allow` matches no failure: the problem it waived is gone, or its subject is misspelt. "
             "Remove it or fix the name.",
     "W002": "The platform gives no `max_irq`, seL4's maxIRQ for its port; IRQ-RANGE then checks only the "

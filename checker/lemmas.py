@@ -233,3 +233,20 @@ INTERCHANGEABLE = Lemma(
     "IRQ-ROUTE is shown by at most two kernels of a class, and appending the others keeps it one, "
     "so the query ranges over the boot orders of two kernels per class",
 )
+
+# ------------------------------------------------------------------ protection domains
+
+CAPABILITY_PATHS = Lemma(
+    "capability paths",
+    "a PD reaches another only along capabilities its system gives, and a Microkit system gives exactly "
+    "the hops of its declared calls (client to client proxy, client proxy to server proxy with their "
+    "buffer and a channel each way, server proxy to server; seL4 endpoints never cross kernels); the "
+    "servers a client can reach are found by following those finitely many hops (checker/pds.py)",
+)
+
+MAPPING_TABLE = Lemma(
+    "mapping table",
+    "a PD reaches a shared region only through its `map` of it, with at most the rights its kernel is "
+    "listed for there (the resolver refuses more); who can read or write a ring, an index or a buffer "
+    "is read from those tables",
+)

@@ -40,7 +40,7 @@ _NUMBER_FORMS = (
     (re.compile(r"0[bB]([01][01_]*)"), 2),
     (re.compile(r"([0-9][0-9_]*)"), 10),
 )
-_TOP_LEVEL = ("include", "platform", "profile", "kernel", "shared", "channel", "loader", "boot", "allow")
+_TOP_LEVEL = ("include", "platform", "profile", "kernel", "shared", "channel", "pd", "queue", "call", "loader", "boot", "allow")
 # A top-level keyword at the start of a line, unless it is inside a comment or a
 # string (those alternatives match first and have no group 1).
 _TOP_LEVEL_LINE = re.compile(r'//[^\n]*|/\*.*?\*/|"[^"\n]*"|^[ \t]*(%s)\b' % "|".join(_TOP_LEVEL), re.M | re.S)
@@ -456,6 +456,41 @@ class _ToAst(Transformer):
         return ast.MailboxAst(
             self._pick(children, ast.Name)[0], self._pick(children, ast.Number)[0], self._s(meta)
         )
+
+    @v_args(meta=True)
+    def pd(self, meta, children) -> ast.PdAst:
+        name, kernel = self._pick(children, ast.Name)[:2]
+        irqs = tuple(i for c in children if isinstance(c, tuple) and c and c[0] == "irqs" for i in c[1])
+        return ast.PdAst(name, kernel, tuple(c[1] for c in children if isinstance(c, tuple) and c and c[0] == "priority"),
+                         tuple(self._pick(children, ast.PdMapAst)), irqs, self._s(meta))
+
+    def priority(self, children):
+        return ("priority", self._pick(children, ast.Number)[0])
+
+    @v_args(meta=True)
+    def pd_map(self, meta, children) -> ast.PdMapAst:
+        shared, mode = self._pick(children, ast.Name)
+        return ast.PdMapAst(shared, mode, self._s(meta))
+
+    @v_args(meta=True)
+    def queue(self, meta, children) -> ast.QueueAst:
+        name, producer, consumer, ring = self._pick(children, ast.Name)[:4]
+        doorbell = self._pick(children, ast.Name)[-1]
+        slots = tuple(c[1] for c in children if isinstance(c, tuple) and c[0] == "slots")
+        index = tuple(c[1] for c in children if isinstance(c, tuple) and c[0] == "index")
+        return ast.QueueAst(name, producer, consumer, ring, slots, index, doorbell, self._s(meta))
+
+    def slots(self, children):
+        return ("slots", self._pick(children, ast.Number)[0])
+
+    def queue_index(self, children):
+        return ("index", self._pick(children, ast.Name)[0])
+
+    @v_args(meta=True)
+    def call(self, meta, children) -> ast.CallAst:
+        names = self._pick(children, ast.Name)
+        proxies = (names[2], names[3]) if len(names) == 5 else None
+        return ast.CallAst(names[0], names[1], proxies, names[4] if len(names) == 5 else None, self._s(meta))
 
     @v_args(meta=True)
     def loader(self, meta, children) -> ast.LoaderAst:

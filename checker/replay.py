@@ -16,7 +16,7 @@ import model
 from attrs import evolve
 
 from checker.result import FAILED, INTERNAL_ERROR, Result
-from checker.spec import Region, Spec, default_target
+from checker.spec import Region, Spec, default_target, sgi_budget
 
 
 def _region(r: Region | None) -> model.Region | None:
@@ -88,6 +88,22 @@ def machine_config(spec: Spec) -> model.MachineConfig:
         loader_triggers=spec.loader_triggers,
         loader_group1=spec.loader_group1,
         max_irq=plat.max_irq,
+        pds=tuple(model.Pd(p.name, p.kernel.name, p.priority, tuple((m.shared.name, m.mode) for m in p.maps)) for p in spec.pds),
+        notifications=tuple(
+            model.Notification(n.name, n.sender.name, n.receiver.name, n.channel.name if n.channel else None)
+            for n in spec.notifications
+        ),
+        calls=tuple(
+            model.Call(c.client.name, c.server.name, c.proxies[0].name if c.proxies else None,
+                       c.proxies[1].name if c.proxies else None, c.buffer.name if c.buffer else None)
+            for c in spec.calls
+        ),
+        queues=tuple(
+            model.Queue(q.name, q.producer.name, q.consumer.name, q.ring.name, q.index_region.name, q.consumer_index,
+                        q.doorbell.name, q.slots)
+            for q in spec.queues
+        ),
+        sgi_budget=sgi_budget(spec) if spec.pds else None,
     )
 
 

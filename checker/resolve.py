@@ -24,8 +24,15 @@ from checker.spec import (
     GROUP1_SOURCES,
     PROFILE_FLAGS,
     SPI_BASE,
+    QUEUE_HEADER,
+    QUEUE_MIN_SLOT,
     Access,
+    Call,
     Channel,
+    Notification,
+    Pd,
+    PdMap,
+    Queue,
     describe_intid,
     Cpu,
     Device,
@@ -61,7 +68,10 @@ _KIND_WORDS = {
     "kernel": "a kernel",
     "shared": "a shared region",
     "channel": "a channel",
+    "pd": "a protection domain",
+    "queue": "a queue",
 }
+MAX_PRIORITY = 254  # Microkit's PD_MAX_PRIORITY
 
 
 class _Namespace:
@@ -188,7 +198,10 @@ class Resolver:
         profiles = self._profiles()
         kernels = self._kernels(platform, profiles)
         shared = self._shared(kernels)
-        channels = self._channels(kernels, shared)
+        pds = self._pds(kernels, shared)
+        channels, notifications = self._channels(kernels, shared, pds)
+        queues = self._queues(pds, shared, notifications)
+        calls = self._calls(pds, shared)
         loader_gic_init, loader_triggers, loader_group1 = self._loader()
         boot_order = self._boot_order(kernels)
         waivers = self._waivers()
@@ -206,6 +219,10 @@ class Resolver:
             boot_order=boot_order,
             waivers=tuple(waivers),
             path=self.root,
+            pds=tuple(pds.values()),
+            notifications=tuple(notifications),
+            queues=tuple(queues),
+            calls=tuple(calls),
         )
         for k in order_dependent(spec):
             names = [j.name for j in spec.kernels if j is not k and resets_distributor(spec, j)]
@@ -291,6 +308,8 @@ class Resolver:
             (ast.KernelAst, "kernel"),
             (ast.SharedAst, "shared"),
             (ast.ChannelAst, "channel"),
+            (ast.PdAst, "pd"),
+            (ast.QueueAst, "queue"),
         ):
             for node in _items(self.files, cls):
                 self.names.define(kind, node.name, node)
@@ -513,10 +532,26 @@ class Resolver:
         )
         irq_nodes = _listed_once(self.diags, k.irqs, _irq_key, lambda i, times: f"{_irq_words(i)} is listed {times} in the irqs of {where}")
         irqs = tuple(irq for i in irq_nodes if (irq := self._irq(i, "a kernel")) is not None)
+        irqs += self._pd_irqs(k.name.text, {irq.intid for dev in own_devices for irq in dev.irqs} | {irq.intid for irq in irqs})
         kernel = Kernel(k.name.text, cores, profile, ram, own_devices, irqs, (), k.span,
                         tuple(n.span for n in core_names), tuple(n.span for n in device_names))
         routes = tuple(r for r in (self._route(route, kernel) for route in k.routes) if r is not None)
         return evolve(kernel, routes=routes)
+
+    def _pd_irqs(self, kernel: str, owned: set[int]) -> tuple[Irq, ...]:
+        """The SPIs of the PDs on a kernel that it does not own already: a kernel owns its PDs'
+        interrupts (Microkit gives each PD's `irq` to the kernel of its core)."""
+        out: list[Irq] = []
+        for p in _items(self.files, ast.PdAst):
+            if p.kernel.text != kernel:
+                continue
+            nodes = _listed_once(self.diags, p.irqs, _irq_key, lambda i, times: f"{_irq_words(i)} is listed {times} in the irqs of PD '{p.name.text}'")
+            for node in nodes:
+                irq = self._irq(node, "a protection domain")
+                if irq is not None and irq.intid not in owned:
+                    owned.add(irq.intid)
+                    out.append(irq)
+        return tuple(out)
 
     def _route(self, r: ast.RouteAst, kernel: Kernel) -> Route | None:
         if r.irq.kind != "spi":
@@ -561,48 +596,207 @@ class Resolver:
             result.setdefault(s.name.text, Shared(s.name.text, _region(s.name.text, s.region), tuple(accesses), s.span))
         return result
 
-    def _channels(self, kernels: dict[str, Kernel], shared: dict[str, Shared]) -> list[Channel]:
-        return [c for c in (self._channel(node, kernels, shared) for node in _items(self.files, ast.ChannelAst)) if c]
+    def _channels(self, kernels: dict[str, Kernel], shared: dict[str, Shared], pds: dict[str, Pd]) -> tuple[list[Channel], list[Notification]]:
+        """The SGI channels between kernels and the notifications between PDs.
 
-    def _channel(self, c: ast.ChannelAst, kernels: dict, shared: dict) -> Channel | None:
+        A channel between PDs on two kernels is also an SGI channel between their kernels; one
+        without `sgi N` is numbered as the au-ts multikernel Microkit numbers SGIs (per receiving
+        core, 0, 1, 2 ... in channel order, skipping numbers given explicitly there), except that a
+        channel with a mailbox shares the SGI of the first such channel into that core with the
+        same mailbox (pcheck's multiplexing)."""
+        made = [m for m in (self._channel(node, kernels, shared, pds) for node in _items(self.files, ast.ChannelAst)) if m]
+        taken: dict[str, set[int]] = {}
+        for channel, _ in made:
+            if channel is not None and channel.sgi >= 0 and channel.receiving_core is not None:
+                taken.setdefault(channel.receiving_core.name, set()).add(channel.sgi)
+        boxes: dict[tuple[str, str], int] = {}
+        channels: list[Channel] = []
+        notifications: list[Notification] = []
+        for channel, notification in made:
+            if channel is not None and channel.sgi < 0:
+                core = channel.receiving_core.name if channel.receiving_core is not None else ""
+                box = (core, channel.mailbox.name) if channel.mailbox is not None else None
+                if box in boxes:
+                    number = boxes[box]
+                else:
+                    used = taken.setdefault(core, set())
+                    number = next(n for n in range(len(used) + 1) if n not in used)
+                    used.add(number)
+                    if box is not None:
+                        boxes[box] = number
+                channel = evolve(channel, sgi=number)
+            if channel is not None:
+                channels.append(channel)
+            if notification is not None:
+                notifications.append(evolve(notification, channel=channel))
+        return channels, notifications
+
+    def _channel(self, c: ast.ChannelAst, kernels: dict, shared: dict, pds: dict) -> tuple[Channel | None, Notification | None] | None:
         name = c.name.text
         ends = _once(self.diags, "`from ... to ...`", list(c.endpoints))
         sgi = _once(self.diags, "the sgi", list(c.sgis))
         target = _once(self.diags, "the target", list(c.targets))
         mailbox = _once(self.diags, "the mailbox", list(c.mailboxes))
         if ends is None:
-            self.diags.append(error("E304", f"channel '{name}' needs `from KERNEL to KERNEL`", c.name.span))
-        if sgi is None:
-            self.diags.append(error("E304", f"channel '{name}' needs `sgi N`", c.name.span))
-        elif sgi.kind != "sgi":
-            self.diags.append(error("E305", f"a channel is signalled with an SGI; write `sgi N`, not `{sgi.kind}`", sgi.span))
-        if ends is None or sgi is None:
+            self.diags.append(error("E304", f"channel '{name}' needs `from KERNEL to KERNEL` (or `from PD to PD`)", c.name.span))
             return None
-        sender = self.names.lookup(ends.sender, "kernel")
-        receiver = self.names.lookup(ends.receiver, "kernel")
+        if sgi is not None and sgi.kind != "sgi":
+            self.diags.append(error("E305", f"a channel is signalled with an SGI; write `sgi N`, not `{sgi.kind}`", sgi.span))
+            return None
+        sender = self.names.lookup(ends.sender, "kernel", "pd")
+        receiver = self.names.lookup(ends.receiver, "kernel", "pd")
         on = self.names.lookup(ends.on, "cpu") if ends.on else None
         box = self.names.lookup(mailbox.shared, "shared") if mailbox else None
-        if sender is None or receiver is None or ends.sender.text not in kernels or ends.receiver.text not in kernels:
+        if sender is None or receiver is None:
             return None
-        sender_k, receiver_k = kernels[ends.sender.text], kernels[ends.receiver.text]
-        if sender_k is receiver_k:
-            self.diags.append(error("E312", f"channel '{name}' goes from kernel '{sender_k.name}' to itself; a channel connects two kernels", ends.span))
+        sender_pd, receiver_pd = pds.get(ends.sender.text), pds.get(ends.receiver.text)
+        if (sender_pd is None) != (receiver_pd is None):
+            self.diags.append(error("E312", f"channel '{name}' joins a kernel and a protection domain; a channel joins two kernels or two PDs", ends.span))
+            return None
+        if sender_pd is None and (ends.sender.text not in kernels or ends.receiver.text not in kernels):
+            return None
+        if sender_pd is not None:
+            sender_k, receiver_k = sender_pd.kernel, receiver_pd.kernel
+            if sender_pd is receiver_pd:
+                self.diags.append(error("E312", f"channel '{name}' goes from PD '{sender_pd.name}' to itself", ends.span))
+                return None
+            notification = Notification(name, sender_pd, receiver_pd, None, c.span)
+            if sender_k.name == receiver_k.name:
+                extra = next((x for x in (sgi, target, mailbox, ends.on) if x is not None), None)
+                if extra is not None:
+                    self.diags.append(error(
+                        "E312", f"channel '{name}' joins two PDs of kernel '{sender_k.name}': it is a seL4 notification "
+                        "there and takes no sgi, target, mailbox or receiving core", extra.span))
+                return None, notification
+        else:
+            if sgi is None:
+                self.diags.append(error("E304", f"channel '{name}' needs `sgi N`", c.name.span))
+                return None
+            notification = None
+            sender_k, receiver_k = kernels[ends.sender.text], kernels[ends.receiver.text]
+            if sender_k is receiver_k:
+                self.diags.append(error("E312", f"channel '{name}' goes from kernel '{sender_k.name}' to itself; a channel connects two kernels", ends.span))
         on_cpu = None
         if ends.on is not None and on is not None:
             on_cpu = next((core for core in receiver_k.cores if core.name == ends.on.text), None)
             if on_cpu is None:
                 self.diags.append(error("E312", f"'{ends.on.text}' is not a core of the receiving kernel '{receiver_k.name}'", ends.on.span))
-        return Channel(
+        channel = Channel(
             name=name,
             sender=sender_k,
             receiver=receiver_k,
-            sgi=sgi.number.value,
+            sgi=sgi.number.value if sgi is not None else -1,  # -1: numbered by _channels
             on=on_cpu,
             target=target.value if target else None,
             mailbox=shared.get(mailbox.shared.text) if (mailbox and box is not None) else None,
             tag=mailbox.tag.value if mailbox else None,
             span=c.span,
         )
+        return channel, notification
+
+    # ------------------------------------------------------------ protection domains, queues, calls
+    def _pds(self, kernels: dict[str, Kernel], shared: dict[str, Shared]) -> dict[str, Pd]:
+        result: dict[str, Pd] = {}
+        for p in _items(self.files, ast.PdAst):
+            if self.names.lookup(p.kernel, "kernel") is None or p.kernel.text not in kernels:
+                continue
+            kernel = kernels[p.kernel.text]
+            where = f"PD '{p.name.text}'"
+            priority = _once(self.diags, "the priority", list(p.priorities))
+            if priority is not None and priority.value > MAX_PRIORITY:
+                self.diags.append(error("E315", f"a priority is 0 to {MAX_PRIORITY} (Microkit's PD_MAX_PRIORITY), not {priority.value}", priority.span))
+            maps: list[PdMap] = []
+            seen: dict[str, ast.PdMapAst] = {}
+            for m in p.maps:
+                if m.mode.text not in ("r", "rw"):
+                    self.diags.append(error("E305", f"'{m.mode.text}' is not an access mode; write r or rw", m.mode.span))
+                    continue
+                if self.names.lookup(m.shared, "shared") is None or m.shared.text not in shared:
+                    continue
+                if m.shared.text in seen:
+                    self.diags.append(error("E307", f"{where} maps shared region '{m.shared.text}' twice", m.shared.span, Note("first mapped here", seen[m.shared.text].span)))
+                    continue
+                seen[m.shared.text] = m
+                region = shared[m.shared.text]
+                listed = region.mode_of(kernel.name)
+                if listed is None or (m.mode.text == "rw" and listed != "rw"):
+                    has = f"is listed `{listed}` there" if listed else "is not listed on it"
+                    self.diags.append(error(
+                        "E315", f"{where} maps shared region '{region.name}' {m.mode.text}, but its kernel '{kernel.name}' {has}; "
+                        f"a PD maps only what its kernel can reach: add `{kernel.name} {m.mode.text}` to the region", m.span,
+                        *([Note(f"shared region '{region.name}' is defined here", region.span)] if region.span else [])))
+                    continue
+                maps.append(PdMap(region, m.mode.text, m.span))
+            # (reported where the kernel took them: `_pd_irqs`)
+            irqs = tuple(dict.fromkeys(Irq(SPI_BASE + i.number.value if i.kind == "spi" else PPI_BASE + i.number.value, i.trigger, i.span)
+                                       for i in p.irqs if i.kind == "spi" or (i.kind == "ppi" and i.number.value <= 15)))
+            result.setdefault(p.name.text, Pd(p.name.text, kernel, priority.value if priority is not None else 0, tuple(maps), irqs, p.span))
+        return result
+
+    def _pd(self, name: ast.Name, pds: dict[str, Pd]) -> Pd | None:
+        if self.names.lookup(name, "pd") is None:
+            return None
+        return pds.get(name.text)
+
+    def _queues(self, pds: dict[str, Pd], shared: dict[str, Shared], notifications: list[Notification]) -> list[Queue]:
+        by_name = {n.name: n for n in notifications}
+        out: list[Queue] = []
+        for q in _items(self.files, ast.QueueAst):
+            producer, consumer = self._pd(q.producer, pds), self._pd(q.consumer, pds)
+            ring = shared.get(q.ring.text) if self.names.lookup(q.ring, "shared") is not None else None
+            index_name = _once(self.diags, "the index", list(q.index))
+            index = None
+            if index_name is not None:
+                index = shared.get(index_name.text) if self.names.lookup(index_name, "shared") is not None else None
+                if index is None:
+                    continue
+            slots = _once(self.diags, "the slots", list(q.slots))
+            if self.names.lookup(q.doorbell, "channel") is None or None in (producer, consumer, ring):
+                continue
+            bell = by_name.get(q.doorbell.text)
+            if bell is None or bell.sender is not producer or bell.receiver is not consumer:
+                ends = f"from {bell.sender.name} to {bell.receiver.name}" if bell else "between kernels"
+                self.diags.append(error(
+                    "E316", f"queue '{q.name.text}' rings channel '{q.doorbell.text}', which goes {ends}; its doorbell "
+                    f"is a channel from the producer '{producer.name}' to the consumer '{consumer.name}'", q.doorbell.span))
+                continue
+            if producer is consumer:
+                self.diags.append(error("E316", f"queue '{q.name.text}' goes from PD '{producer.name}' to itself", q.consumer.span))
+                continue
+            count = slots.value if slots is not None else 64
+            need = QUEUE_HEADER + count * QUEUE_MIN_SLOT
+            if count < 1 or count & (count - 1):
+                self.diags.append(error("E316", f"`slots` is a power of two (the ring's indices wrap by masking), not {count}", slots.span))
+                continue
+            if ring.region.size < need:
+                self.diags.append(error(
+                    "E316", f"ring '{ring.name}' of queue '{q.name.text}' holds {ring.region.size} bytes, less than the "
+                    f"{need} that {count} slots need (a 16-byte header and slots of at least 8 bytes)",
+                    (slots or q.ring).span))
+                continue
+            out.append(Queue(q.name.text, producer, consumer, ring, bell, count, index, q.span))
+        return out
+
+    def _calls(self, pds: dict[str, Pd], shared: dict[str, Shared]) -> list[Call]:
+        out: list[Call] = []
+        for c in _items(self.files, ast.CallAst):
+            client, server = self._pd(c.client, pds), self._pd(c.server, pds)
+            proxies = tuple(self._pd(n, pds) for n in c.proxies) if c.proxies else None
+            buffer = None
+            if c.buffer is not None:
+                buffer = shared.get(c.buffer.text) if self.names.lookup(c.buffer, "shared") is not None else None
+                if buffer is None:
+                    continue
+            if client is None or server is None or (proxies is not None and None in proxies):
+                continue
+            if client is server:
+                self.diags.append(error("E317", f"PD '{client.name}' calls itself", c.server.span))
+                continue
+            if proxies is not None and (proxies[0] is proxies[1] or {p.name for p in proxies} & {client.name, server.name}):
+                self.diags.append(error("E317", "a call's two proxies are two PDs other than its client and server", c.proxies[0].span))
+                continue
+            out.append(Call(client, server, proxies, buffer, c.span))
+        return out
 
     # ------------------------------------------------------------ loader, boot order, waivers
     def _loader(self) -> tuple[bool, bool, bool]:

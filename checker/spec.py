@@ -275,6 +275,103 @@ class Channel:
 
 
 @frozen
+class PdMap:
+    """`map SHARED MODE` of a protection domain: the PD maps the shared region with rights r or rw."""
+
+    shared: Shared
+    mode: str  # "r" | "rw"
+    span: Span | None = None
+
+
+@frozen
+class Pd:
+    """`pd NAME on KERNEL { ... }`: a protection domain (Microkit's unit of isolation) on one kernel.
+
+    Its `irqs` are SPIs of its kernel (the resolver adds them to the kernel's own). Priorities are
+    Microkit's, 0 to 254: a protected procedure call goes to a strictly higher priority."""
+
+    name: str
+    kernel: Kernel
+    priority: int = 0
+    maps: tuple[PdMap, ...] = ()
+    irqs: tuple[Irq, ...] = ()
+    span: Span | None = None
+
+    def mode_of(self, shared_name: str) -> str | None:
+        """The rights this PD maps a shared region with, or None if it does not map it."""
+        return next((m.mode for m in self.maps if m.shared.name == shared_name), None)
+
+
+@frozen
+class Notification:
+    """A `channel` between two PDs. Across kernels it is signalled by `channel`, the SGI channel
+    between the PDs' kernels (in `Spec.channels`); on one kernel it is a seL4 notification and
+    `channel` is None."""
+
+    name: str
+    sender: Pd
+    receiver: Pd
+    channel: Channel | None = None
+    span: Span | None = None
+
+    @property
+    def cross_kernel(self) -> bool:
+        return self.channel is not None
+
+
+@frozen
+class Queue:
+    """`queue NAME from PRODUCER to CONSUMER in RING [slots N] [index REGION] notify CHANNEL`: a
+    single-producer single-consumer ring in shared memory and its doorbell.
+
+    Layout (README, "Queues"): the ring starts with the producer's write index (8 bytes at
+    offset 0); the consumer's read index is the 8 bytes at offset 8 of the ring, or at the start of
+    `index` when one is given; the slots follow the 16-byte header."""
+
+    name: str
+    producer: Pd
+    consumer: Pd
+    ring: Shared
+    doorbell: Notification
+    slots: int = 64
+    index: Shared | None = None
+    span: Span | None = None
+
+    @property
+    def consumer_index(self) -> int:
+        """The address of the consumer's read index."""
+        return self.index.region.base if self.index is not None else self.ring.region.base + QUEUE_CONSUMER_INDEX
+
+    @property
+    def index_region(self) -> Shared:
+        """The shared region holding the consumer's read index."""
+        return self.index if self.index is not None else self.ring
+
+
+QUEUE_HEADER = 16  # producer index at 0, consumer index at 8 (when it is in the ring)
+QUEUE_CONSUMER_INDEX = 8
+QUEUE_MIN_SLOT = 8
+
+
+@frozen
+class Call:
+    """`call CLIENT -> SERVER [via PROXY_C, PROXY_S in BUFFER]`: a protected procedure call, direct
+    (both on one kernel) or through a proxy pair: PROXY_C on the client's kernel, PROXY_S on the
+    server's, the request and reply in BUFFER and signalled by channels between the proxies."""
+
+    client: Pd
+    server: Pd
+    proxies: tuple[Pd, Pd] | None = None
+    buffer: Shared | None = None
+    span: Span | None = None
+
+    @property
+    def subject(self) -> str:
+        """How results and waivers name the call: CLIENT.SERVER."""
+        return f"{self.client.name}.{self.server.name}"
+
+
+@frozen
 class Waiver:
     obligation: str
     subject: str
@@ -300,11 +397,24 @@ class Spec:
     boot_order: tuple[Kernel, ...] | None = None
     waivers: tuple[Waiver, ...] = ()
     path: str = "<spec>"
+    pds: tuple[Pd, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    queues: tuple[Queue, ...] = ()
+    calls: tuple[Call, ...] = ()
     sources: dict[str, str] = field(factory=dict, eq=False, hash=False)
 
     def kernel(self, name: str) -> Kernel:
         """The kernel called `name` (the first so called); KeyError if there is none."""
         return _kernel_index(self)[name]
+
+
+# SGIs a Microkit system may give one receiving core: what the au-ts multikernel Microkit tool
+# (capdl_multikernel, tool/microkit/src/sel4.rs pick_sgi_channels) allows, by GIC version.
+SGI_BUDGET = {2: 8, 3: 16}
+
+
+def sgi_budget(spec: Spec) -> int:
+    return SGI_BUDGET[spec.platform.gic.version]
 
 
 def default_target(spec: Spec, channel: Channel) -> int | None:

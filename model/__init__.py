@@ -6,8 +6,8 @@ Configure it with plain data (model.config), run a scenario of steps
 isolation monitors found, and format the trace as text.
 """
 
-from model.config import (BUILTIN_PROFILES, SEL4, SEL4_MK, SEL4_SMP, Channel, Core, Device, Gic,
-                          Kernel, MachineConfig, Profile, Region, SharedRegion, affinity_of,
+from model.config import (BUILTIN_PROFILES, SEL4, SEL4_MK, SEL4_SMP, Call, Channel, Core, Device, Gic,
+                          Kernel, MachineConfig, Notification, Pd, Profile, Queue, Region, SharedRegion, affinity_of,
                           config_from_json, config_to_json)
 from model.errors import ConfigError, MmioError, ModelError, SysregError
 from model.gic import GicBase
@@ -19,16 +19,17 @@ from model.monitors import static_violations
 from model.memory import MemoryMap, Owned, Route
 from model.mmio import Decoded, Register, RegisterMap
 from model.scenario import (STEP_TYPES, Access, AcquireIrq, SetIrqTarget, BindChannel, BindSgi, Boot, ConfigureTrigger,
-                            Deliver, Mmio, RaiseSpi, SendChannel, SendSgi, SmpIpi, Step, TriggerRead,
+                            Deliver, Mmio, PdAccess, PdCall, RaiseSpi, RingDoorbell, SendChannel, SendSgi, SmpIpi, Step, TriggerRead,
                             TriggerWrite, scenario_from_json, scenario_to_json, startup_scenario,
                             step_from_json)
 from model.sel4_gic import sgi1r_from_target, sgi_target_for, sgir_from_target
-from model.trace import (Delivery, ErrorEvent, Event, MemAccess, Note, Refusal, RegAccess, Run,
+from model.trace import (CallOutcome, PdMemAccess, Delivery, ErrorEvent, Event, MemAccess, Note, Refusal, RegAccess, Run,
                          SgiLost, SgiPended, SpiRaised, Violation, format_event, format_trace)
 
 __all__ = [
     # configuration
     "Core", "Region", "Gic", "Profile", "Device", "SharedRegion", "Kernel", "Channel",
+    "Pd", "Notification", "Call", "Queue",
     "MachineConfig", "SEL4", "SEL4_SMP", "SEL4_MK", "BUILTIN_PROFILES", "affinity_of",
     "config_to_json", "config_from_json",
     # errors
@@ -41,9 +42,9 @@ __all__ = [
     "KernelInstance", "Signal", "Machine", "run_scenario", "validate", "static_violations",
     # scenarios
     "Step", "Boot", "AcquireIrq", "SetIrqTarget", "ConfigureTrigger", "TriggerRead", "TriggerWrite", "RaiseSpi",
-    "BindChannel", "BindSgi", "SendChannel", "SendSgi", "SmpIpi", "Deliver", "Access", "Mmio", "STEP_TYPES",
+    "BindChannel", "BindSgi", "SendChannel", "SendSgi", "SmpIpi", "Deliver", "Access", "Mmio", "PdAccess", "PdCall", "RingDoorbell", "STEP_TYPES",
     "step_from_json", "scenario_to_json", "scenario_from_json", "startup_scenario",
     # trace
     "Event", "RegAccess", "ErrorEvent", "Refusal", "Note", "SpiRaised", "SgiPended", "SgiLost",
-    "Delivery", "MemAccess", "Violation", "Run", "format_trace", "format_event",
+    "Delivery", "MemAccess", "PdMemAccess", "CallOutcome", "Violation", "Run", "format_trace", "format_event",
 ]

@@ -24,6 +24,10 @@ __all__ = [
     "SharedRegion",
     "Kernel",
     "Channel",
+    "Pd",
+    "Notification",
+    "Call",
+    "Queue",
     "MachineConfig",
     "SEL4",
     "SEL4_SMP",
@@ -162,6 +166,55 @@ class Channel:
 
 
 @frozen
+class Pd:
+    """A protection domain on `kernel`: the shared regions it maps as (region name, 'r' | 'rw')."""
+
+    name: str
+    kernel: str
+    priority: int = 0
+    maps: tuple[tuple[str, str], ...] = ()
+
+
+@frozen
+class Notification:
+    """A channel between two PDs; `channel` names its SGI channel when the PDs' kernels differ."""
+
+    name: str
+    sender: str
+    receiver: str
+    channel: str | None = None
+
+
+@frozen
+class Call:
+    """A protected procedure call from `client` to `server`, through the proxy pair
+    (`client_proxy` on the client's kernel, `server_proxy` on the server's) and its `buffer`, or
+    direct (no proxies)."""
+
+    client: str
+    server: str
+    client_proxy: str | None = None
+    server_proxy: str | None = None
+    buffer: str | None = None
+
+
+@frozen
+class Queue:
+    """A single-producer single-consumer ring in shared region `ring` with its doorbell
+    (a notification from producer to consumer). The consumer's read index is at
+    `consumer_index` (in `index_region`)."""
+
+    name: str
+    producer: str
+    consumer: str
+    ring: str
+    index_region: str
+    consumer_index: int
+    doorbell: str
+    slots: int = 64
+
+
+@frozen
 class MachineConfig:
     """One SoC split among kernels: everything the model needs to run."""
 
@@ -183,6 +236,14 @@ class MachineConfig:
     # seL4's maxIRQ for the platform port (None: the GIC's last line). The kernel
     # refuses IRQs above it and init_irqs masks 0..maxIRQ.
     max_irq: int | None = None
+    # Protection domains and what connects them (Microkit systems): see model/pds.py.
+    pds: tuple[Pd, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    calls: tuple[Call, ...] = ()
+    queues: tuple[Queue, ...] = ()
+    # SGIs one core may receive from notifications between PDs (the au-ts Microkit tool: 8 on
+    # GICv2, 16 on GICv3); None: no such limit is known.
+    sgi_budget: int | None = None
 
     # Derived data (name indexes, the memory map, the construction checks...)
     # computed at most once per configuration: the configuration is frozen
@@ -272,6 +333,27 @@ class MachineConfig:
         """The shared region called name (KeyError if there is none)."""
         try:
             return self._by_name("shared")[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def pd(self, name: str) -> Pd:
+        """The PD called name (KeyError if there is none)."""
+        try:
+            return self._by_name("pds")[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def notification(self, name: str) -> Notification:
+        """The notification called name (KeyError if there is none)."""
+        try:
+            return self._by_name("notifications")[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def queue(self, name: str) -> Queue:
+        """The queue called name (KeyError if there is none)."""
+        try:
+            return self._by_name("queues")[name]
         except KeyError:
             raise KeyError(name) from None
 
@@ -370,6 +452,12 @@ def config_to_json(config: MachineConfig) -> dict[str, Any]:
         "loader_triggers": config.loader_triggers,
         "loader_group1": config.loader_group1,
         "max_irq": config.max_irq,
+        # Only written when present, so files of systems without PDs keep their form.
+        **({"pds": [{"name": p.name, "kernel": p.kernel, "priority": p.priority, "maps": [list(m) for m in p.maps]} for p in config.pds],
+            "notifications": [attrs.asdict(n) for n in config.notifications],
+            "calls": [attrs.asdict(c) for c in config.calls],
+            "queues": [attrs.asdict(q) for q in config.queues]} if config.pds else {}),
+        **({"sgi_budget": config.sgi_budget} if config.sgi_budget is not None else {}),
     }
 
 
@@ -417,6 +505,12 @@ def config_from_json(data: dict[str, Any]) -> MachineConfig:
             loader_triggers=bool(data.get("loader_triggers", data["loader_gic_init"])),
             loader_group1=bool(data.get("loader_group1", False)),
             max_irq=None if data.get("max_irq") is None else int(data["max_irq"]),
+            pds=tuple(Pd(str(p["name"]), str(p["kernel"]), int(p["priority"]), tuple((str(r), str(m)) for r, m in p["maps"]))
+                      for p in data.get("pds", ())),
+            notifications=tuple(Notification(**n) for n in data.get("notifications", ())),
+            calls=tuple(Call(**c) for c in data.get("calls", ())),
+            queues=tuple(Queue(**q) for q in data.get("queues", ())),
+            sgi_budget=None if data.get("sgi_budget") is None else int(data["sgi_budget"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"malformed machine configuration: {exc!r}") from exc

@@ -20,11 +20,13 @@ from model.kernel import KernelInstance
 from model.memory import MemoryMap, Owned
 from model.monitors import MONITORS, MonitorState, construction_violations, forget_taken_sgis
 from model.monitors.irq_trigger import note_icfgr_writers
+from model.pds import call_path, pd_access
 from model.scenario import (Access, AcquireIrq, BindChannel, BindSgi, Boot, ConfigureTrigger, Deliver,
-                            Mmio, RaiseSpi, SendChannel, SendSgi, SetIrqTarget, SmpIpi, Step, TriggerRead,
-                            TriggerWrite)
+                            Mmio, PdAccess, PdCall, RaiseSpi, RingDoorbell, SendChannel, SendSgi, SetIrqTarget, SmpIpi,
+                            Step, TriggerRead, TriggerWrite)
 from model.sel4_gic import Port, V3Driver, make_driver
-from model.trace import ErrorEvent, Event, MemAccess, Note, RegAccess, Run, SpiRaised, Violation
+from model.trace import (CallOutcome, ErrorEvent, Event, MemAccess, Note, PdMemAccess, RegAccess, Run, SpiRaised,
+                         Violation)
 
 __all__ = ["Machine", "make_gic", "run_scenario", "validate"]
 
@@ -91,6 +93,7 @@ class Machine:
             RaiseSpi: self._raise, BindChannel: self._bind_channel, BindSgi: self._bind_sgi,
             SendChannel: self._send_channel, SendSgi: self._send_sgi, SmpIpi: self._smp_ipi, Deliver: self._deliver,
             Access: self._access, Mmio: self._mmio,
+            PdAccess: self._pd_access, PdCall: self._call, RingDoorbell: self._ring,
         }
         self._setup()
 
@@ -298,6 +301,35 @@ class Machine:
         route = self.memory.can_reach(step.kernel, step.address, step.write)
         self._sink.append(MemAccess(step.kernel, step.address, step.write, route is not None,
                                     None if route is None else route.description, actor=step.kernel))
+
+    def _pd(self, name: str):
+        try:
+            return self.config.pd(name)
+        except KeyError:
+            raise ModelError(f"no protection domain called {name}") from None
+
+    def _pd_access(self, step: PdAccess) -> None:
+        self._pd(step.pd)
+        region = pd_access(self.config, step.pd, step.address, step.write)
+        self._sink.append(PdMemAccess(step.pd, step.address, step.write, region is not None, region, actor=step.pd))
+
+    def _call(self, step: PdCall) -> None:
+        for name in (step.client, step.server, step.client_proxy, step.server_proxy):
+            if name is not None:
+                self._pd(name)
+        reached, path, why = call_path(self.config, step.client, step.server, step.client_proxy, step.server_proxy)
+        self._sink.append(CallOutcome(step.client, step.server, reached, path, why, actor=step.client))
+
+    def _ring(self, step: RingDoorbell) -> None:
+        try:
+            queue = self.config.queue(step.queue)
+            bell = self.config.notification(queue.doorbell)
+        except KeyError as missing:
+            raise ModelError(f"no queue or doorbell called {missing}") from None
+        if bell.channel is None:  # one kernel: a seL4 notification, signalled without the GIC
+            self._sink.append(Note(f"queue {queue.name}: {bell.sender} signals {bell.receiver} (notification)", actor=bell.sender))
+            return
+        self._send_channel(SendChannel(bell.channel))
 
     def _mmio(self, step: Mmio) -> None:
         port = Port(self.gic, "mmio", self._sink)

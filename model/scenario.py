@@ -15,7 +15,7 @@ from model.config import MachineConfig
 __all__ = [
     "Step", "Boot", "AcquireIrq", "SetIrqTarget", "ConfigureTrigger", "TriggerRead", "TriggerWrite",
     "RaiseSpi", "BindChannel", "BindSgi", "SendChannel", "SendSgi", "SmpIpi", "Deliver", "Access",
-    "Mmio", "STEP_TYPES", "step_from_json", "scenario_to_json", "scenario_from_json",
+    "Mmio", "PdAccess", "PdCall", "RingDoorbell", "STEP_TYPES", "step_from_json", "scenario_to_json", "scenario_from_json",
     "startup_scenario",
 ]
 
@@ -170,10 +170,40 @@ class Mmio(Step):
     value: int | None = None
 
 
+@frozen
+class PdAccess(Step):
+    """A protection domain reads (or writes) a physical address through its mappings."""
+
+    op: ClassVar[str] = "pd_access"
+    pd: str
+    address: int
+    write: bool = False
+
+
+@frozen
+class PdCall(Step):
+    """`client` makes a protected procedure call meant for `server`: directly, or handed to
+    `client_proxy`, which signals `server_proxy` through their buffer, which calls the server."""
+
+    op: ClassVar[str] = "call"
+    client: str
+    server: str
+    client_proxy: str | None = None
+    server_proxy: str | None = None
+
+
+@frozen
+class RingDoorbell(Step):
+    """A queue's producer signals its doorbell (the SGI channel of a doorbell across kernels)."""
+
+    op: ClassVar[str] = "ring_doorbell"
+    queue: str
+
+
 STEP_TYPES: dict[str, type[Step]] = {
     cls.op: cls for cls in (Boot, AcquireIrq, SetIrqTarget, ConfigureTrigger, TriggerRead, TriggerWrite,
                             RaiseSpi, BindChannel, BindSgi, SendChannel, SendSgi, SmpIpi, Deliver,
-                            Access, Mmio)
+                            Access, Mmio, PdAccess, PdCall, RingDoorbell)
 }
 
 

@@ -157,7 +157,34 @@ class MemAccess:
     actor: str | None = None
 
 
-Event = Union[RegAccess, ErrorEvent, Refusal, Note, SpiRaised, SgiPended, SgiLost, Delivery, MemAccess]
+@frozen
+class PdMemAccess:
+    """An access by a protection domain: allowed through its mapping of `region` or denied."""
+
+    pd: str
+    address: int
+    write: bool
+    allowed: bool
+    region: str | None
+    step: int = -1
+    actor: str | None = None
+
+
+@frozen
+class CallOutcome:
+    """A protected procedure call: delivered to `reached` along `path`, or stopped (`reason`)."""
+
+    client: str
+    server: str
+    reached: str | None
+    path: tuple[str, ...]
+    reason: str | None = None
+    step: int = -1
+    actor: str | None = None
+
+
+Event = Union[RegAccess, ErrorEvent, Refusal, Note, SpiRaised, SgiPended, SgiLost, Delivery, MemAccess, PdMemAccess,
+              CallOutcome]
 
 
 @frozen
@@ -254,6 +281,15 @@ def format_event(event: Event) -> str:
         verb = "write" if event.write else "read"
         how = f"allowed via {event.route}" if event.allowed else "denied (no route)"
         return f"{event.kernel} {verb} {event.address:#x}: {how}"
+    if isinstance(event, PdMemAccess):
+        verb = "write" if event.write else "read"
+        how = f"allowed via its mapping of {event.region}" if event.allowed else "denied (not mapped so)"
+        return f"PD {event.pd} {verb} {event.address:#x}: {how}"
+    if isinstance(event, CallOutcome):
+        path = " -> ".join(event.path)
+        if event.reached is not None:
+            return f"call from {event.client} for {event.server}: {path} reaches {event.reached}"
+        return f"call from {event.client} for {event.server}: {path} stops: {event.reason}"
     raise TypeError(f"not a trace event: {event!r}")
 
 

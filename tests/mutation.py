@@ -61,7 +61,8 @@ from checker.regions import DEVICE, GIC, RAM, SHARED, all_regions, page_span  # 
 from checker.sel4 import comes_up, masks_every_line, order_dependent  # noqa: E402
 from checker.obligations.irq_route import primary_targets, primary_writes  # noqa: E402
 from checker.result import FAILED, INTERNAL_ERROR, UNKNOWN, WAIVED  # noqa: E402
-from checker.spec import SEL4, Channel, Irq, Kernel, Region, Spec, default_target, spi_subject  # noqa: E402
+from checker.spec import (SEL4, Channel, Irq, Kernel, PdMap, Region, Spec, default_target, sgi_budget,  # noqa: E402
+                          spi_subject)
 from tests.corpus import expectations, system_specs  # noqa: E402
 
 MUTATION_SPECS = os.path.join(ROOT, "tests", "mutation_specs")
@@ -222,7 +223,31 @@ def relink(spec: Spec) -> Spec:
         for c in spec.channels
     )
     order = None if spec.boot_order is None else tuple(by_kernel[k.name] for k in spec.boot_order)
-    return evolve(spec, kernels=kernels, shared=shared, channels=channels, boot_order=order)
+    pds = tuple(
+        evolve(p, kernel=by_kernel[p.kernel.name], maps=tuple(evolve(m, shared=by_shared[m.shared.name]) for m in p.maps))
+        for p in spec.pds
+    )
+    by_pd = {p.name: p for p in pds}
+    by_channel = {c.name: c for c in channels}
+    notes = tuple(
+        evolve(n, sender=by_pd[n.sender.name], receiver=by_pd[n.receiver.name],
+               channel=by_channel[n.channel.name] if n.channel is not None else None)
+        for n in spec.notifications
+    )
+    by_note = {n.name: n for n in notes}
+    queues = tuple(
+        evolve(q, producer=by_pd[q.producer.name], consumer=by_pd[q.consumer.name], ring=by_shared[q.ring.name],
+               index=by_shared[q.index.name] if q.index is not None else None, doorbell=by_note[q.doorbell.name])
+        for q in spec.queues
+    )
+    calls = tuple(
+        evolve(c, client=by_pd[c.client.name], server=by_pd[c.server.name],
+               proxies=tuple(by_pd[p.name] for p in c.proxies) if c.proxies else None,
+               buffer=by_shared[c.buffer.name] if c.buffer is not None else None)
+        for c in spec.calls
+    )
+    return evolve(spec, kernels=kernels, shared=shared, channels=channels, boot_order=order, pds=pds,
+                  notifications=notes, queues=queues, calls=calls)
 
 
 def with_kernel(spec: Spec, name: str, **changes) -> Spec:
@@ -635,7 +660,7 @@ def extra_core_non_smp(spec: Spec) -> Iterator[Candidate]:
             yield Candidate(f"{free[-1].name} to {k.name}", with_kernel(spec, k.name, cores=k.cores + (free[-1],)), frozenset({k.name}))
 
 
-@operator("kernel-no-core", "CPU-EXCL", {"IRQ-ROUTE", "IPI-TARGET", "GIC-INIT", "IPI-CAP"})
+@operator("kernel-no-core", "CPU-EXCL", {"IRQ-ROUTE", "IPI-TARGET", "GIC-INIT", "IPI-CAP", "IPI-UNIQUE", "QUEUE-DOORBELL"})
 def kernel_no_core(spec: Spec) -> Iterator[Candidate]:
     """Drop every core of a kernel (a `kernel` without `cores`, which the language accepts)."""
     for k in spec.kernels:
@@ -650,7 +675,7 @@ def _cpu_users(spec: Spec) -> set[str]:
     return {c.name for k in spec.kernels for c in k.cores}
 
 
-@operator("duplicate-mpidr", "CPU-IDENT", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "IPI-SMP"})
+@operator("duplicate-mpidr", "CPU-IDENT", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "IPI-SMP", "QUEUE-DOORBELL"})
 def duplicate_mpidr(spec: Spec) -> Iterator[Candidate]:
     """Give a cpu the MPIDR of another cpu (a copy-pasted `cpu` line)."""
     cpus = spec.platform.cpus
@@ -659,11 +684,11 @@ def duplicate_mpidr(spec: Spec) -> Iterator[Candidate]:
         # GICv3 routes SPIs and SGIs by affinity, so cores that answer to the
         # same MPIDR get each other's interrupts; GICv2 uses the CPU interface.
         touched = spec.platform.gic.version == 3 and (x.name in used or y.name in used)
-        allowed = frozenset({"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "IPI-SMP"} if touched else set())
+        allowed = frozenset({"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "IPI-SMP", "QUEUE-DOORBELL"} if touched else set())
         yield Candidate(f"{x.name} gets the MPIDR of {y.name}", with_cpu(spec, x.name, mpidr=y.mpidr), both_orders(x.name, y.name), allowed)
 
 
-@operator("duplicate-gic-cpu", "CPU-IDENT", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE"})
+@operator("duplicate-gic-cpu", "CPU-IDENT", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "QUEUE-DOORBELL"})
 def duplicate_gic_cpu(spec: Spec) -> Iterator[Candidate]:
     """GICv2: give a cpu the CPU-interface number of another cpu."""
     if spec.platform.gic.version != 2:
@@ -671,11 +696,11 @@ def duplicate_gic_cpu(spec: Spec) -> Iterator[Candidate]:
     used = _cpu_users(spec)
     for x, y in itertools.permutations(spec.platform.cpus, 2):
         touched = x.name in used or y.name in used
-        allowed = frozenset({"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE"} if touched else set())
+        allowed = frozenset({"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE", "QUEUE-DOORBELL"} if touched else set())
         yield Candidate(f"{x.name} gets gic_cpu {y.gic_cpu} of {y.name}", with_cpu(spec, x.name, gic_cpu=y.gic_cpu), both_orders(x.name, y.name), allowed)
 
 
-@operator("gic-cpu-out-of-range", "CPU-IDENT", {"IPI-TARGET", "IRQ-ROUTE"})
+@operator("gic-cpu-out-of-range", "CPU-IDENT", {"IPI-TARGET", "IRQ-ROUTE", "QUEUE-DOORBELL"})
 def gic_cpu_out_of_range(spec: Spec) -> Iterator[Candidate]:
     """GICv2: give a cpu CPU-interface number 8 (a GICv2 has 0..7)."""
     if spec.platform.gic.version != 2:
@@ -759,10 +784,13 @@ def edge_spi_into_foreign_icfgr_word(spec: Spec) -> Iterator[Candidate]:
     GICD_ICFGR word of another such kernel's SPI: the other kernel's stale write can put it back to level."""
     taken = mentioned_intids(spec)
     runtime = [k for k in spec.kernels if k.profile.trigger_config == "runtime" and comes_up(spec, k)]
+    # The fork's init_irqs masks INTID 32 (SPI 0) on every kernel (`boot_mask primary`): an SPI 0
+    # would fail IRQ-ROUTE as well, so the free INTID is looked for above it there.
+    lowest = 33 if any(k.profile.boot_mask == "primary" for k in spec.kernels) else 32
     for a, b in itertools.permutations(runtime, 2):
         words = sorted({i.intid // 16 for i in b.owned_spis if i.trigger and spec.platform.usable(i.intid)})
         free = next((n for w in words for n in range(w * 16, w * 16 + 16)
-                     if n >= 32 and spec.platform.usable(n) and n not in taken), None)
+                     if n >= lowest and spec.platform.usable(n) and n not in taken), None)
         if free is not None:
             yield Candidate(f"edge {spi_subject(free)} to {a.name}, beside {b.name}'s",
                             with_kernel(spec, a.name, irqs=a.irqs + (Irq(free, "edge"),)),
@@ -899,7 +927,7 @@ def drop_loader_gic_init(spec: Spec) -> Iterator[Candidate]:
         yield Candidate("loader", evolve(spec, loader_gic_init=False), frozenset({"system"}))
 
 
-@operator("drop-loader-group1", "IRQ-ROUTE", {"IPI-TARGET", "IPI-UNIQUE", "IPI-MAILBOX", "IPI-SMP"})
+@operator("drop-loader-group1", "IRQ-ROUTE", {"IPI-TARGET", "IPI-UNIQUE", "IPI-MAILBOX", "IPI-SMP", "QUEUE-DOORBELL"})
 def drop_loader_group1(spec: Spec) -> Iterator[Candidate]:
     """Remove the loader's `group1` step on a GICv3 platform whose firmware does not set Group 1 (QEMU)."""
     gic = spec.platform.gic
@@ -907,7 +935,7 @@ def drop_loader_group1(spec: Spec) -> Iterator[Candidate]:
         yield Candidate("loader", evolve(spec, loader_group1=False))
 
 
-@operator("platform-without-firmware", "IRQ-ROUTE", {"IPI-TARGET", "IPI-UNIQUE", "IPI-MAILBOX", "IPI-SMP"})
+@operator("platform-without-firmware", "IRQ-ROUTE", {"IPI-TARGET", "IPI-UNIQUE", "IPI-MAILBOX", "IPI-SMP", "QUEUE-DOORBELL"})
 def platform_without_firmware(spec: Spec) -> Iterator[Candidate]:
     """A GICv3 board booted without firmware that puts interrupts into Group 1 (`group1 none`), no loader step."""
     gic = spec.platform.gic
@@ -957,7 +985,7 @@ def drop_boot_order(spec: Spec) -> Iterator[Candidate]:
 # ------------------------------------------------------------------ IPI-UNIQUE
 
 
-@operator("duplicate-channel", "IPI-UNIQUE")
+@operator("duplicate-channel", "IPI-UNIQUE", {"RPC-PROXY"})
 def duplicate_channel(spec: Spec) -> Iterator[Candidate]:
     """Add a second channel with the same ends and SGI as an existing one, without a mailbox."""
     names = {c.name for c in spec.channels}
@@ -973,7 +1001,7 @@ def _same_arrival(spec: Spec, a: Channel, b: Channel) -> bool:
     return a.receiving_core is not None and a.receiving_core == b.receiving_core and a.sgi == b.sgi and ta == tb
 
 
-@operator("sgi-onto-neighbour", "IPI-UNIQUE")
+@operator("sgi-onto-neighbour", "IPI-UNIQUE", {"RPC-PROXY"})
 def sgi_onto_neighbour(spec: Spec) -> Iterator[Candidate]:
     """Give a channel the SGI of another channel that arrives at the same core (they are not one mailbox's)."""
     for a, b in itertools.permutations(spec.channels, 2):
@@ -984,7 +1012,7 @@ def sgi_onto_neighbour(spec: Spec) -> Iterator[Candidate]:
         yield Candidate(f"{b.name} takes sgi {a.sgi} of {a.name}", with_channel(spec, b.name, sgi=a.sgi), both_orders(a.name, b.name))
 
 
-@operator("mailbox-same-tag", "IPI-UNIQUE")
+@operator("mailbox-same-tag", "IPI-UNIQUE", {"RPC-PROXY"})
 def mailbox_same_tag(spec: Spec) -> Iterator[Candidate]:
     """Give a channel the tag of another channel that arrives as the same (core, SGI) through the same mailbox."""
     for a, b in itertools.permutations(spec.channels, 2):
@@ -992,7 +1020,7 @@ def mailbox_same_tag(spec: Spec) -> Iterator[Candidate]:
             yield Candidate(f"{b.name} takes tag {a.tag} of {a.name}", with_channel(spec, b.name, tag=a.tag), both_orders(a.name, b.name))
 
 
-@operator("mailbox-dropped", "IPI-UNIQUE", {"IPI-MAILBOX"})
+@operator("mailbox-dropped", "IPI-UNIQUE", {"IPI-MAILBOX", "RPC-PROXY"})
 def mailbox_dropped(spec: Spec) -> Iterator[Candidate]:
     """Drop the `mailbox` line of a channel that shares its (core, SGI) with another channel of that mailbox."""
     for a, b in itertools.permutations(spec.channels, 2):
@@ -1015,21 +1043,21 @@ def _retarget(spec: Spec, name: str, wrong: Callable[[Channel], int | None]) -> 
             yield Candidate(f"{c.name} target {value:#x} ({name})", with_channel(spec, c.name, target=value), frozenset({c.name}))
 
 
-@operator("target-core-index", "IPI-TARGET", {"IPI-UNIQUE"})
+@operator("target-core-index", "IPI-TARGET", {"IPI-UNIQUE", "QUEUE-DOORBELL"})
 def target_core_index(spec: Spec) -> Iterator[Candidate]:
     """Replace a channel's target by the receiving core's index in the platform's cpu list."""
     names = [c.name for c in spec.platform.cpus]
     yield from _retarget(spec, "core index", lambda c: names.index(c.receiving_core.name) if c.receiving_core else None)
 
 
-@operator("target-mpidr", "IPI-TARGET", {"IPI-UNIQUE"})
+@operator("target-mpidr", "IPI-TARGET", {"IPI-UNIQUE", "QUEUE-DOORBELL"})
 def target_mpidr(spec: Spec) -> Iterator[Candidate]:
     """Replace a channel's target by the receiving core's MPIDR (GICv2), or raw MPIDR_EL1 with bit 31 set (GICv3)."""
     raw = (lambda c: c.receiving_core.mpidr) if spec.platform.gic.version == 2 else (lambda c: (1 << 31) | c.receiving_core.mpidr)
     yield from _retarget(spec, "MPIDR", lambda c: raw(c) if c.receiving_core else None)
 
 
-@operator("target-other-core", "IPI-TARGET", {"IPI-UNIQUE"})
+@operator("target-other-core", "IPI-TARGET", {"IPI-UNIQUE", "QUEUE-DOORBELL"})
 def target_other_core(spec: Spec) -> Iterator[Candidate]:
     """Replace a channel's target by the right target of another core."""
 
@@ -1040,7 +1068,7 @@ def target_other_core(spec: Spec) -> Iterator[Candidate]:
     yield from _retarget(spec, "another core", other)
 
 
-@operator("receiver-mpidr-aff3", "IPI-TARGET", {"IPI-UNIQUE", "IPI-SMP"})
+@operator("receiver-mpidr-aff3", "IPI-TARGET", {"IPI-UNIQUE", "IPI-SMP", "QUEUE-DOORBELL"})
 def receiver_mpidr_aff3(spec: Spec) -> Iterator[Candidate]:
     """GICv3: move a receiving core to Aff3 = 1 (a distinct MPIDR), which seL4's SGI encoding cannot reach.
 
@@ -1076,7 +1104,7 @@ def sgi_reserved_by_smp(spec: Spec) -> Iterator[Candidate]:
                     yield Candidate(f"{c.name} sgi {sgi}", with_channel(spec, c.name, sgi=sgi), frozenset({c.name}))
 
 
-@operator("sgi-16", "IPI-RANGE")
+@operator("sgi-16", "IPI-RANGE", {"SGI-BUDGET"})
 def sgi_16(spec: Spec) -> Iterator[Candidate]:
     """Signal a channel with SGI 16, which does not exist."""
     for c in spec.channels:
@@ -1284,6 +1312,79 @@ if __name__ == "__main__":
 
 
 # ------------------------------------------------------------------ IPI-SMP
+
+
+# ------------------------------------------------------------------ SGI-BUDGET, RPC-PROXY, QUEUE-*
+
+
+@operator("notification-past-budget", "SGI-BUDGET", {"IPI-RANGE", "IPI-UNIQUE"})
+def notification_past_budget(spec: Spec) -> Iterator[Candidate]:
+    """Give a notification between PDs the first SGI beyond its core's budget (8 on GICv2, 16 on GICv3)."""
+    budget = sgi_budget(spec)
+    for n in spec.notifications:
+        c = n.channel
+        if c is not None and c.receiving_core is not None:
+            yield Candidate(f"{c.name} sgi {budget}", with_channel(spec, c.name, sgi=budget), frozenset({c.receiving_core.name}))
+
+
+@operator("call-without-proxies", "RPC-PROXY")
+def call_without_proxies(spec: Spec) -> Iterator[Candidate]:
+    """Make a proxied call across kernels directly, as a Microkit `pp` channel across cores would."""
+    for c in spec.calls:
+        if c.proxies is not None and c.client.kernel.name != c.server.kernel.name:
+            calls = tuple(evolve(o, proxies=None, buffer=None) if o is c else o for o in spec.calls)
+            yield Candidate(f"{c.subject} direct", relink(evolve(spec, calls=calls)), frozenset({c.subject}))
+
+
+@operator("second-server-on-proxy", "RPC-PROXY")
+def second_server_on_proxy(spec: Spec) -> Iterator[Candidate]:
+    """Give a call's proxy pair a second server (a new PD beside the server) for a new client."""
+    for c in spec.calls:
+        if c.proxies is None:
+            continue
+        server2 = evolve(c.server, name=f"{c.server.name}_2", span=None)
+        client2 = evolve(c.client, name=f"{c.client.name}_2", span=None)
+        call2 = evolve(c, client=client2, server=server2, span=None)
+        mutated = relink(evolve(spec, pds=spec.pds + (server2, client2), calls=spec.calls + (call2,)))
+        yield Candidate(f"{c.proxies[1].name} also serves {server2.name}", mutated, frozenset({c.subject, call2.subject}))
+
+
+@operator("pd-maps-ring", "QUEUE-ACCESS")
+def pd_maps_ring(spec: Spec) -> Iterator[Candidate]:
+    """A third PD, on the consumer's kernel, maps a queue's ring."""
+    for q in spec.queues:
+        third = evolve(q.consumer, name=f"{q.name}_reader", maps=(PdMap(q.ring, "r"),), irqs=(), span=None)
+        yield Candidate(f"{third.name} maps {q.ring.name}", relink(evolve(spec, pds=spec.pds + (third,))), frozenset({q.name}))
+
+
+@operator("queue-index-in-ring", "QUEUE-INDEX")
+def queue_index_in_ring(spec: Spec) -> Iterator[Candidate]:
+    """Keep a queue's read index in its ring: the consumer maps the ring rw, the producer still does."""
+    for q in spec.queues:
+        if q.index is None:
+            continue
+        ring = evolve(q.ring, access=tuple(evolve(a, mode="rw") if a.kernel.name == q.consumer.kernel.name else a
+                                           for a in q.ring.access))
+        consumer = evolve(q.consumer, maps=tuple(evolve(m, mode="rw") if m.shared.name == q.ring.name else m
+                                                 for m in q.consumer.maps))
+        shared = tuple(ring if s.name == ring.name else s for s in spec.shared)
+        pds = tuple(consumer if p.name == consumer.name else p for p in spec.pds)
+        queues = tuple(evolve(o, index=None) if o is q else o for o in spec.queues)
+        yield Candidate(f"{q.name} index in {q.ring.name}", relink(evolve(spec, shared=shared, pds=pds, queues=queues)),
+                        frozenset({q.name}))
+
+
+@operator("doorbell-other-core", "QUEUE-DOORBELL", {"IPI-TARGET", "IPI-UNIQUE"})
+def doorbell_other_core(spec: Spec) -> Iterator[Candidate]:
+    """Send a queue's doorbell with the right target of another core."""
+    for q in spec.queues:
+        c = q.doorbell.channel
+        if c is None or c.receiving_core is None:
+            continue
+        core = next((x for x in spec.platform.cpus if x.name != c.receiving_core.name), None)
+        if core is not None:
+            value = default_target(spec, evolve(c, on=core))
+            yield Candidate(f"{c.name} target {value:#x}", with_channel(spec, c.name, target=value), frozenset({q.name}))
 
 
 @operator("smp-core-out-of-place", "IPI-SMP", {"IPI-TARGET", "IPI-UNIQUE", "IRQ-ROUTE"})

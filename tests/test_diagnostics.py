@@ -124,10 +124,13 @@ def test_invalid_spec(path):
 
 
 def test_every_code_has_an_invalid_spec():
+    """Every code has an invalid input: a spec here, or an SDF in tests/invalid/sdf (tests/test_sdf.py)."""
+    sdf = sorted(glob.glob(os.path.join(INVALID, "sdf", "*.system")))
     covered = {code for path in SPECS for _, code, _, _ in expected(path)} | GENERATED
+    covered |= {m.group(1) for path in sdf for m in re.finditer(r"expect: error (E\d{3})", open(path, encoding="utf-8").read())}
     wanted = set(CODES)
     assert wanted <= covered, sorted(wanted - covered)
-    named = {os.path.basename(p).split("-")[0] for p in SPECS}
+    named = {os.path.basename(p).split("-")[0] for p in SPECS + sdf}
     assert wanted - GENERATED <= named, sorted(wanted - GENERATED - named)
 
 
@@ -189,7 +192,7 @@ def test_duplicate_name_note_points_at_the_first_definition():
 def test_wrong_kind_says_both_kinds():
     messages = _messages("E203-wrong-kind.mk")
     assert messages[(5, 11)] == "'uart' is a device, but a cpu is expected here"
-    assert messages[(16, 16)] == "'dram' is a memory bank, but a kernel is expected here"
+    assert messages[(16, 16)] == "'dram' is a memory bank, but a kernel or a protection domain is expected here"
 
 
 def test_syntax_errors_say_what_was_expected_in_words():

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from checker.obligations import (
     cpu_excl, cpu_ident, dev_excl, gic_init, ipi_cap, ipi_mailbox, ipi_range, ipi_smp, ipi_target, ipi_unique,
-    irq_excl, irq_range, irq_route, irq_trigger, mem_align, mem_bounds, mem_disjoint, mem_expose,
+    irq_excl, irq_range, irq_route, irq_trigger, mem_align, mem_bounds, mem_disjoint, mem_expose, queue_access,
+    queue_doorbell, queue_index, rpc_proxy, sgi_budget,
 )
 from checker.obligations.base import Entry, Obligation
 
@@ -37,6 +38,11 @@ OBLIGATIONS: tuple[Obligation, ...] = (
     ipi_unique.OBLIGATION,
     ipi_mailbox.OBLIGATION,
     ipi_smp.OBLIGATION,
+    sgi_budget.OBLIGATION,
+    rpc_proxy.OBLIGATION,
+    queue_access.OBLIGATION,
+    queue_doorbell.OBLIGATION,
+    queue_index.OBLIGATION,
 )
 
 REGISTRY: dict[str, Obligation] = {ob.id: ob for ob in OBLIGATIONS}

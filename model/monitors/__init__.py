@@ -34,6 +34,12 @@ IPI-TARGET    ipi_target    sgi-misdelivered (every other send that misses)
 IPI-UNIQUE    ipi_unique    sgi-merged
 IPI-MAILBOX   ipi_mailbox   mailbox-access, mailbox-exposed
 IPI-SMP       ipi_smp       ipi-misdelivered
+SGI-BUDGET    sgi_budget    sgi-over-budget
+RPC-PROXY     rpc_proxy     call-undeliverable, rpc-cross-server, rpc-shared-proxy,
+                            rpc-buffer-exposed
+QUEUE-ACCESS  queue_access  queue-access, queue-ring-exposed
+QUEUE-DOORBELL queue_doorbell queue-doorbell
+QUEUE-INDEX   queue_index   queue-index-overwritten, queue-index-stuck
 
 Helpers shared by several modules: _static (the step -1 Violation and the
 regions MEM-BOUNDS and MEM-ALIGN examine), _sends (the sgi-misdelivered
@@ -53,7 +59,8 @@ from typing import TYPE_CHECKING, Callable
 from model.config import MachineConfig
 from model.monitors import (cpu_excl, cpu_ident, dev_excl, gic_init, ipi_cap, ipi_mailbox, ipi_range, ipi_smp,
                             ipi_target, ipi_unique, irq_excl, irq_range, irq_route, irq_trigger, mem_align,
-                            mem_bounds, mem_disjoint, mem_expose)
+                            mem_bounds, mem_disjoint, mem_expose, queue_access, queue_doorbell, queue_index,
+                            rpc_proxy, sgi_budget)
 from model.scenario import Step
 from model.trace import Event, Violation
 
@@ -84,6 +91,8 @@ class MonitorState:
         # trigger_monitor: configured SPIs whose trigger mode still differs from
         # the configured one after its last run (None: it has not run yet).
         self.trigger_recheck: set[int] | None = None
+        # call_monitor: proxy -> the servers calls through it have reached, in order.
+        self.proxy_servers: dict[str, list[str]] = {}
 
     def once(self, key: tuple) -> bool:
         """True the first time key is seen: persistent states are reported once."""
@@ -146,6 +155,10 @@ MONITORS: tuple[Monitor, ...] = (
     irq_trigger.trigger_monitor, irq_route.route_monitor,
     ipi_range.unbound_monitor, ipi_mailbox.mailbox_access_monitor,  # sgi-unbound, then mailbox-access
     ipi_smp.ipi_smp_monitor,  # SmpIpi steps
+    sgi_budget.budget_monitor,  # BindChannel steps of notifications between PDs
+    rpc_proxy.call_monitor,  # PdCall steps; PdAccess and Access steps on call buffers
+    queue_access.queue_access_monitor, queue_index.queue_index_monitor,  # PdAccess (and Access) steps on rings
+    queue_doorbell.doorbell_monitor,  # RingDoorbell steps
 )
 
 
