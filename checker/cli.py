@@ -332,6 +332,9 @@ def _import_sdf(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(text)
     else:
         _write_file(args.output, text)
+    for line in text.splitlines():
+        if line.startswith("// Note: "):
+            stderr.write(f"pcheck import sdf: note: {line[len('// Note: '):]}\n")
     return EXIT_OK
 
 

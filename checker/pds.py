@@ -11,7 +11,8 @@ a channel each way, server proxy -> server).
 
 from __future__ import annotations
 
-from checker.spec import Call, Notification, Pd, Shared, Spec
+from checker.memo import per_spec
+from checker.spec import Call, Channel, Notification, Pd, Shared, Spec
 
 
 def can_write(pd: Pd, shared: Shared) -> bool:
@@ -24,11 +25,78 @@ def can_read(pd: Pd, shared: Shared) -> bool:
 
 def mappers(spec: Spec, shared: Shared) -> list[Pd]:
     """Every PD that maps the region, in declaration order."""
-    return [pd for pd in spec.pds if pd.mode_of(shared.name) is not None]
+    return _mappers(spec).get(shared.name, [])
 
 
 def notifications_between(spec: Spec, sender: Pd, receiver: Pd) -> list[Notification]:
-    return [n for n in spec.notifications if n.sender.name == sender.name and n.receiver.name == receiver.name]
+    return _between(spec).get((sender.name, receiver.name), [])
+
+
+def arriving(spec: Spec, core: str, sgi: int) -> list[Channel]:
+    """The SGI channels whose receiving core is `core` and whose SGI is `sgi`, in order."""
+    return _arrivals(spec).get((core, sgi), [])
+
+
+def through(spec: Spec, role: int, proxy: str) -> list[Call]:
+    """The calls whose client proxy (role 0) or server proxy (role 1) is `proxy`, in order."""
+    return _through(spec).get((role, proxy), [])
+
+
+def calls_to(spec: Spec, client: str, server: str) -> bool:
+    """Some call of `client` goes to `server`."""
+    return (client, server) in _pairs(spec)
+
+
+def call_position(spec: Spec, call: Call) -> int:
+    """Where the call is declared among the spec's calls."""
+    return _positions(spec)[id(call)]
+
+
+@per_spec
+def _positions(spec: Spec) -> dict[int, int]:
+    return {id(c): n for n, c in enumerate(spec.calls)}
+
+
+@per_spec
+def _mappers(spec: Spec) -> dict[str, list[Pd]]:
+    out: dict[str, list[Pd]] = {}
+    for pd in spec.pds:
+        for name in dict.fromkeys(m.shared.name for m in pd.maps):
+            out.setdefault(name, []).append(pd)
+    return out
+
+
+@per_spec
+def _between(spec: Spec) -> dict[tuple[str, str], list[Notification]]:
+    out: dict[tuple[str, str], list[Notification]] = {}
+    for n in spec.notifications:
+        out.setdefault((n.sender.name, n.receiver.name), []).append(n)
+    return out
+
+
+@per_spec
+def _arrivals(spec: Spec) -> dict[tuple[str, int], list[Channel]]:
+    out: dict[tuple[str, int], list[Channel]] = {}
+    for c in spec.channels:
+        core = c.receiving_core
+        if core is not None:
+            out.setdefault((core.name, c.sgi), []).append(c)
+    return out
+
+
+@per_spec
+def _through(spec: Spec) -> dict[tuple[int, str], list[Call]]:
+    out: dict[tuple[int, str], list[Call]] = {}
+    for c in spec.calls:
+        if c.proxies is not None:
+            for role in (0, 1):
+                out.setdefault((role, c.proxies[role].name), []).append(c)
+    return out
+
+
+@per_spec
+def _pairs(spec: Spec) -> frozenset[tuple[str, str]]:
+    return frozenset((c.client.name, c.server.name) for c in spec.calls)
 
 
 def pair_problem(spec: Spec, call: Call) -> str | None:
@@ -45,12 +113,11 @@ def pair_problem(spec: Spec, call: Call) -> str | None:
 
 def reaches(spec: Spec, client: Pd, server: Pd, client_proxy: Pd, server_proxy: Pd) -> bool:
     """A call of `client` meant for `server`, handed to this proxy pair, reaches the server."""
-    calls = spec.calls
     if client_proxy.kernel.name != client.kernel.name or server.kernel.name != server_proxy.kernel.name:
         return False
-    if not any(c.client.name == client.name and c.proxies and c.proxies[0].name == client_proxy.name for c in calls):
+    if not any(c.client.name == client.name for c in through(spec, 0, client_proxy.name)):
         return False
-    pair = next((c for c in calls if c.proxies and c.proxies[0].name == client_proxy.name and c.proxies[1].name == server_proxy.name), None)
+    pair = next((c for c in through(spec, 0, client_proxy.name) if c.proxies[1].name == server_proxy.name), None)
     if pair is None or pair_problem(spec, pair) is not None:
         return False
-    return any(c.proxies and c.proxies[1].name == server_proxy.name and c.server.name == server.name for c in calls)
+    return any(c.server.name == server.name for c in through(spec, 1, server_proxy.name))

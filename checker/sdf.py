@@ -514,6 +514,28 @@ def _hex(n: int) -> str:
     return "0x" + "_".join(groups)
 
 
+# The GICs the Microkit multikernel loader initialises (loader/src/aarch64/gic.h at bdd79bc3), by
+# (GIC version, distributor base): on other boards it writes nothing, and a port must add its GIC.
+LOADER_GICS = {
+    (2, 0xF901_0000): "ZynqMP ZCU102 and Ultra96v2",
+    (2, 0x0800_0000): "QEMU virt",
+    (2, 0xFFC0_1000): "ODROID-C4",
+    (3, 0x3880_0000): "MaaXBoard (i.MX8MQ)",
+    (3, 0x51A0_0000): "TQMa8XQP",
+}
+
+
+def loader_note(platform: Platform) -> str | None:
+    """Why `loader { gic_init }` is an assumption on this board, or None where the loader does initialise its GIC."""
+    gic = platform.gic
+    if (gic.version, gic.distributor.base) in LOADER_GICS:
+        return None
+    boards = ", ".join(LOADER_GICS.values())
+    return (f"the Microkit loader initialises the GIC only on {boards} (loader/src/aarch64/gic.h); platform "
+            f"{platform.name}'s GICv{gic.version} distributor at {_hex(gic.distributor.base)} is none of them, so the "
+            "spec's `loader { gic_init }` assumes a port that adds it (without it every sel4-mk kernel halts at boot)")
+
+
 def to_mk(system: System, platform: Platform, platform_text: str, sdf_path: str, text: str,
           ram: Sequence[Sequence[tuple[int, int]]] | None = None, kernel_image: int = KERNEL_IMAGE) -> str:
     """The system spec of an SDF on a platform (`platform_text` is the include or `from dts` line).
@@ -570,6 +592,7 @@ def to_mk(system: System, platform: Platform, platform_text: str, sdf_path: str,
         platform_text,
         "",
         "// The Microkit loader initialises the distributor (configure_gicv2/v3) and writes no group registers.",
+        *([f"// Note: {loader_note(platform)}."] if loader_note(platform) else []),
         "loader { gic_init }",
         "",
         "// The multikernel fork; the capDL initialiser (the root task) derives only the frames the SDF",
@@ -672,14 +695,20 @@ def _calls(system: System, by_pd: dict[str, SdfPd], users: dict[str, list[SdfPd]
     first, then the pp edges no chain explains, as direct calls."""
     pp = [(s.pd, r.pd) for ch in system.channels for s, r in ((ch.a, ch.b), (ch.b, ch.a)) if s.pp]
     notifies = {(s.pd, r.pd) for ch in system.channels for s, r in ((ch.a, ch.b), (ch.b, ch.a)) if s.notify}
+    notified: dict[str, set[str]] = {}
+    for s, r in notifies:
+        notified.setdefault(s, set()).add(r)
+    callees: dict[str, list[str]] = {}
+    for s, r in pp:
+        callees.setdefault(s, []).append(r)
     used: set[tuple[str, str]] = set()
     out = []
     for client, p1 in pp:
         if by_pd[client].cpu != by_pd[p1].cpu:
             continue
-        for p2 in sorted({r for s, r in notifies if s == p1 and (r, p1) in notifies and by_pd[r].cpu != by_pd[p1].cpu}):
+        for p2 in sorted(r for r in notified.get(p1, ()) if p1 in notified.get(r, ()) and by_pd[r].cpu != by_pd[p1].cpu):
             buffers = [mr for mr in shared if {p1, p2} <= {pd.name for pd in users[mr]}]
-            servers = [srv for s, srv in pp if s == p2 and by_pd[srv].cpu == by_pd[p2].cpu]
+            servers = [srv for srv in callees.get(p2, ()) if by_pd[srv].cpu == by_pd[p2].cpu]
             if not buffers or not servers:
                 continue
             used |= {(client, p1)} | {(p2, srv) for srv in servers}

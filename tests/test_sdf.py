@@ -108,6 +108,13 @@ def test_the_a55_misroute_is_the_core_index_as_affinity():
     assert "c3 (MPIDR 0x300) is target 0x300" in r.message
 
 
+def test_a_board_whose_gic_the_loader_does_not_know_gets_a_note():
+    text, _, _ = imported("four-core", ROCK3B)
+    assert "// Note: the Microkit loader initialises the GIC only on" in text and "0xfd40_0000" in text
+    text, _, _ = imported("four-core")  # imx8mm: its GIC sits where MaaXBoard's (i.MX8MQ) does
+    assert "// Note:" not in text
+
+
 def test_seventeen_notifications_need_seventeen_sgis():
     _, _, report = imported("seventeen-into-one-core")
     (r,) = failures(report, "SGI-BUDGET")

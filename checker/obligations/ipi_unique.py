@@ -58,6 +58,14 @@ def told_apart(a: Channel, b: Channel) -> bool:
     return same_mailbox and a.tag is not None and b.tag is not None and a.tag != b.tag
 
 
+def all_told_apart(channels: Sequence[Channel]) -> bool:
+    """Every two of the channels can be told apart: one mailbox, every one tagged, the tags distinct.
+    (What `told_apart` says of each pair, decided for a whole group at once.)"""
+    if not channels or any(c.mailbox is None or c.tag is None for c in channels):
+        return len(channels) <= 1
+    return len({c.mailbox.name for c in channels}) == 1 and len({c.tag for c in channels}) == len(channels)
+
+
 class IpiUnique(Obligation[None, Merged]):
     entry = ENTRY
 
@@ -68,6 +76,8 @@ class IpiUnique(Obligation[None, Merged]):
         channels = spec.channels
         where: dict[tuple[int, int], str] = {}
         for (core, _), members in groups(arrivals(spec, session), lambda a: (a[1], channels[a[0]].sgi)).items():
+            if all_told_apart([channels[a] for a in dict.fromkeys(a for a, _ in members)]):
+                continue  # no pair of the group collides: skip the pairwise comparison
             for i, (a, _) in enumerate(members):
                 for b, _ in members[i + 1:]:
                     pair = (min(a, b), max(a, b))

@@ -32,7 +32,7 @@ from checker.data import frozen
 from checker.lemmas import CAPABILITY_PATHS
 from checker.obligations import ipi_unique
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
-from checker.pds import mappers, notifications_between, pair_problem, reaches
+from checker.pds import arriving, call_position, calls_to, mappers, notifications_between, pair_problem, reaches, through
 from checker.result import Place
 from checker.spec import Call, Channel, Kernel, Pd, Spec
 from checker.words import at
@@ -117,9 +117,10 @@ def problems(spec: Spec, call: Call) -> list[Problem]:
             mine = note.channel
             if mine is None or mine.receiving_core is None:
                 continue
-            other = next((c for c in spec.channels if c.name != mine.name and c.sgi == mine.sgi
-                          and c.receiving_core is not None and c.receiving_core.name == mine.receiving_core.name
-                          and not ipi_unique.told_apart(mine, c)), None)
+            group = arriving(spec, mine.receiving_core.name, mine.sgi)
+            other = None
+            if not ipi_unique.all_told_apart(group):  # else no channel of the group collides (one mailbox, distinct tags)
+                other = next((c for c in group if c.name != mine.name and not ipi_unique.told_apart(mine, c)), None)
             if other is not None:
                 found.append(Problem(call, "sgi-shared", (
                     f"its channel {mine.name} arrives as SGI {mine.sgi} on {mine.receiving_core.name}, as channel "
@@ -132,18 +133,17 @@ def _first_sharing(spec: Spec, call: Call) -> Problem | None:
     """The first other call with another server that shares a proxy with this one, as a problem."""
     client, server = call.client, call.server
     client_proxy, server_proxy = call.proxies
-    for other in spec.calls:
-        if other is call or other.proxies is None or other.server.name == server.name:
+    sharing = {id(c): c for role in (0, 1) for c in through(spec, role, call.proxies[role].name)}
+    for other in sorted(sharing.values(), key=lambda c: call_position(spec, c)):
+        if other is call or other.server.name == server.name:
             continue
         same = [n for n in (0, 1) if other.proxies[n].name == call.proxies[n].name]
-        if not same:
-            continue
         n = same[0]
         role = (f"proxy pair {client_proxy.name}, {server_proxy.name}" if len(same) == 2
                 else f"{('client', 'server')[n]} proxy {call.proxies[n].name}")
         path = (client_proxy, other.proxies[1]) if n == 0 else (client_proxy, server_proxy)
         live = reaches(spec, client, other.server, *path)
-        if any(c.client.name == client.name and c.server.name == other.server.name for c in spec.calls):
+        if calls_to(spec, client.name, other.server.name):
             # The client calls both servers: no crossing, but one proxy carries calls to two servers.
             return Problem(call, "shared-proxy", (
                 f"{role} serves {server.name} and also {other.server.name} ({other.subject}{at(other.span)}); "

@@ -18,8 +18,11 @@ def doorbell_monitor(machine, index, step, events, live) -> list[Violation]:
     if not isinstance(step, RingDoorbell):
         return []
     config = machine.config
-    queue = config.queue(step.queue)
-    bell = config.notification(queue.doorbell)
+    try:
+        queue = config.queue(step.queue)
+        bell = config.notification(queue.doorbell)
+    except KeyError:  # the step itself failed (a model error in the trace)
+        return []
     if bell.channel is None:
         return []
     channel = config.channel(bell.channel)
