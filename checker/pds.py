@@ -12,7 +12,8 @@ a channel each way, server proxy -> server).
 from __future__ import annotations
 
 from checker.memo import per_spec
-from checker.spec import Call, Channel, Notification, Pd, Shared, Spec
+from checker.reach import lowest_reached, reach_intervals
+from checker.spec import Call, Channel, Kernel, Notification, Pd, Shared, Spec
 
 
 def can_write(pd: Pd, shared: Shared) -> bool:
@@ -45,6 +46,25 @@ def through(spec: Spec, role: int, proxy: str) -> list[Call]:
 def calls_to(spec: Spec, client: str, server: str) -> bool:
     """Some call of `client` goes to `server`."""
     return (client, server) in _pairs(spec)
+
+
+def outsider(spec: Spec, shared: Shared, insiders: set[str]) -> tuple[Kernel, int] | None:
+    """The first kernel (in declaration order) outside `insiders` that can reach the region by any
+    route (its RAM and device untypeds, device pages, shared mappings: `checker.reach`), with the
+    lowest address of it that kernel reaches; None if no other kernel reaches it."""
+    region = shared.region
+    for kernel in spec.kernels:
+        if kernel.name in insiders:
+            continue
+        address = lowest_reached(_reach(spec, kernel.name), region.base, region.end)
+        if address is not None:
+            return kernel, address
+    return None
+
+
+@per_spec
+def _reach(spec: Spec, kernel: str) -> list[tuple[int, int]]:
+    return reach_intervals(spec, spec.kernel(kernel))
 
 
 def call_position(spec: Spec, call: Call) -> int:

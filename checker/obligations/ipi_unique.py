@@ -66,6 +66,22 @@ def all_told_apart(channels: Sequence[Channel]) -> bool:
     return len({c.mailbox.name for c in channels}) == 1 and len({c.tag for c in channels}) == len(channels)
 
 
+def collisions(spec: Spec, session: Session) -> list[Merged]:
+    """Every pair of channels that arrive as one (core, SGI) and cannot be told apart, in order
+    (IPI-UNIQUE's failures; RPC-PROXY asks it of a proxy pair's channels)."""
+    channels = spec.channels
+    where: dict[tuple[int, int], str] = {}
+    for (core, _), members in groups(arrivals(spec, session), lambda a: (a[1], channels[a[0]].sgi)).items():
+        if all_told_apart([channels[a] for a in dict.fromkeys(a for a, _ in members)]):
+            continue  # no pair of the group collides: skip the pairwise comparison
+        for i, (a, _) in enumerate(members):
+            for b, _ in members[i + 1:]:
+                pair = (min(a, b), max(a, b))
+                if a != b and pair not in where and not told_apart(channels[pair[0]], channels[pair[1]]):
+                    where[pair] = core
+    return [Merged(channels[a], channels[b], where[(a, b)]) for a, b in sorted(where)]
+
+
 class IpiUnique(Obligation[None, Merged]):
     entry = ENTRY
 
@@ -73,18 +89,7 @@ class IpiUnique(Obligation[None, Merged]):
         return [Instance("all", spec.platform.span)]
 
     def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[None]]) -> list[Facts]:
-        channels = spec.channels
-        where: dict[tuple[int, int], str] = {}
-        for (core, _), members in groups(arrivals(spec, session), lambda a: (a[1], channels[a[0]].sgi)).items():
-            if all_told_apart([channels[a] for a in dict.fromkeys(a for a, _ in members)]):
-                continue  # no pair of the group collides: skip the pairwise comparison
-            for i, (a, _) in enumerate(members):
-                for b, _ in members[i + 1:]:
-                    pair = (min(a, b), max(a, b))
-                    if a != b and pair not in where and not told_apart(channels[pair[0]], channels[pair[1]]):
-                        where[pair] = core
-        found = tuple(Merged(channels[a], channels[b], where[(a, b)]) for a, b in sorted(where))
-        return [Facts(EQUAL_KEYS, found)]
+        return [Facts(EQUAL_KEYS, tuple(session.once(collisions, spec)))]
 
     def failure(self, spec: Spec, w: Merged) -> Failure:
         a, b = w.first, w.second

@@ -1,10 +1,11 @@
 """QUEUE-ACCESS: a queue's ring is written by its producer, read by its consumer, reached by no one else.
 
-Instances: every `queue`. Decided by facts from the PDs' mappings and the
-ring's kernel list (lemma: mapping table). A queue fails when its producer
-cannot write the ring (`map RING rw` in a kernel listed `rw`), when its
-consumer cannot read it, when another PD maps it, or when a kernel other
-than the producer's and the consumer's is listed on it. Each problem is one
+Instances: every `queue`. Decided by facts from the PDs' mappings and what
+each kernel reaches (lemma: mapping table; `checker.reach`). A queue fails
+when its producer cannot write the ring (`map RING rw` in a kernel listed
+`rw`), when its consumer cannot read it, when another PD maps it, or when a
+kernel other than the producer's and the consumer's reaches it (listed on
+it, or through an untyped or device page over it). Each problem is one
 failure. Model: `model/monitors/queue_access.py` (queue-access,
 queue-ring-exposed).
 """
@@ -17,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from checker.data import frozen
 from checker.lemmas import MAPPING_TABLE
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
-from checker.pds import can_read, can_write, mappers
+from checker.pds import can_read, can_write, mappers, outsider
 from checker.result import Place
 from checker.spec import Kernel, Pd, Queue, Spec
-from checker.words import at
+from checker.words import at, hexaddr
 
 if TYPE_CHECKING:
     from checker.encode import Session
@@ -45,6 +46,7 @@ class RingProblem:
     kind: str  # producer | consumer | pd | kernel
     pd: Pd | None = None
     kernel: Kernel | None = None
+    address: int = 0  # kernel: the lowest address of the ring it reaches
 
 
 def problems(spec: Spec, q: Queue) -> list[RingProblem]:
@@ -55,8 +57,9 @@ def problems(spec: Spec, q: Queue) -> list[RingProblem]:
         found.append(RingProblem(q, "consumer", pd=q.consumer))
     ends = {q.producer.name, q.consumer.name}
     found += [RingProblem(q, "pd", pd=pd) for pd in mappers(spec, q.ring) if pd.name not in ends]
-    kernels = {q.producer.kernel.name, q.consumer.kernel.name}
-    found += [RingProblem(q, "kernel", kernel=a.kernel) for a in q.ring.access if a.kernel.name not in kernels]
+    reached = outsider(spec, q.ring, {q.producer.kernel.name, q.consumer.kernel.name})
+    if reached is not None:
+        found.append(RingProblem(q, "kernel", kernel=reached[0], address=reached[1]))
     return found
 
 
@@ -78,8 +81,10 @@ class QueueAccess(Obligation[Queue, RingProblem]):
             why = f"consumer {q.consumer.name} cannot read {ring} (it does not map it)"
         elif w.kind == "pd":
             why = f"PD {w.pd.name} (kernel {w.pd.kernel.name}) maps {ring} {w.pd.mode_of(q.ring.name)}, and is neither end"
-        else:
+        elif q.ring.mode_of(w.kernel.name):
             why = f"kernel {w.kernel.name} is listed on {ring}, and runs neither end"
+        else:
+            why = f"kernel {w.kernel.name} reaches {hexaddr(w.address)} of {ring} (an untyped or device page over it), and runs neither end"
         cex: dict[str, Any] = {"queue": q.name, "ring": q.ring.name, "problem": w.kind}
         if w.pd is not None:
             cex["pd"] = w.pd.name
@@ -93,7 +98,7 @@ class QueueAccess(Obligation[Queue, RingProblem]):
     def scenario(self, spec: Spec, w: RingProblem) -> Steps:
         base = w.queue.ring.region.base
         if w.kind == "kernel":
-            return ({"op": "access", "kernel": w.kernel.name, "address": base, "write": False},)
+            return ({"op": "access", "kernel": w.kernel.name, "address": w.address, "write": False},)
         return ({"op": "pd_access", "pd": w.pd.name, "address": base, "write": w.kind == "producer"},)
 
     def expected(self, spec: Spec, w: RingProblem) -> dict[str, Any]:

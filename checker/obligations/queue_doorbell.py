@@ -6,6 +6,9 @@ is involved). A doorbell across kernels is an SGI channel, and the question
 is IPI-TARGET's: its query (`sgi.TargetQueries`, shared with IPI-TARGET and
 decided with it) says whether the target the producer's kernel writes
 reaches exactly the consumer's core, which must also take it (GICv3 Group 1).
+A doorbell the producer's kernel cannot send at all (it never comes up, has
+no SGISignal, or the SGI is above 15) reaches nothing (lemma: capability
+table).
 Witness: the cores the write reaches, enumerated by the solver.
 Model: `model/monitors/queue_doorbell.py` (queue-doorbell).
 """
@@ -22,8 +25,8 @@ from checker.obligations.boot_order import boot_steps
 from checker.obligations.sgi import channel_target, reached_cores, target_queries
 from checker.query import Query
 from checker.result import Place
-from checker.sel4 import takes_group1_sgis
-from checker.spec import Queue, Spec
+from checker.sel4 import comes_up, takes_group1_sgis
+from checker.spec import Channel, Queue, Spec
 from checker.words import at, hexaddr
 
 if TYPE_CHECKING:
@@ -48,6 +51,19 @@ class Lost:
     queue: Queue
     target: int
     reached: tuple[str, ...]
+    unsent: str | None = None  # why the producer's kernel sends nothing, if it cannot
+
+
+def _unsent(spec: Spec, channel: Channel) -> str | None:
+    """Why the sender's kernel issues no SGI for the doorbell (IPI-CAP's and IPI-RANGE's sender
+    side: seL4_IRQControl_IssueSGISignal needs `sgi_signal` and refuses an SGI above 15)."""
+    if not comes_up(spec, channel.sender):
+        return f"{channel.sender.name} never comes up"
+    if not channel.sender.profile.sgi_signal:
+        return f"{channel.sender.name}'s profile {channel.sender.profile.name} has no SGISignal (sgi_signal no)"
+    if channel.sgi > 15:
+        return f"SGI {channel.sgi} does not exist (seL4 refuses IssueSGISignal above 15)"
+    return None
 
 
 class QueueDoorbell(Obligation[Queue, Lost]):
@@ -62,6 +78,10 @@ class QueueDoorbell(Obligation[Queue, Lost]):
             channel = i.item.doorbell.channel
             if channel is None:
                 out.append(Facts(CAPABILITY_TABLE))
+                continue
+            unsent = _unsent(spec, channel)
+            if unsent is not None:  # the producer's kernel cannot send it at all: it reaches nothing
+                out.append(Facts(CAPABILITY_TABLE, (Lost(i.item, channel_target(spec, channel), (), unsent),)))
                 continue
             out.append(session.once(target_queries, spec).of(spec, channel))
         return out
@@ -83,6 +103,8 @@ class QueueDoorbell(Obligation[Queue, Lost]):
             hint = f"; {core.name} (MPIDR {hexaddr(core.mpidr)}) is target {hexaddr(core.affinity)}"
         message = (f"queue {q.name}{at(q.span)}: its doorbell {c.name} (SGI {c.sgi}, target {hexaddr(w.target)}) reaches "
                    f"{where}, not consumer {q.consumer.name}'s core {core.name if core else '(none)'}{hint}")
+        if w.unsent is not None:
+            message = f"queue {q.name}{at(q.span)}: its doorbell {c.name} is never sent: {w.unsent}"
         cex = {"queue": q.name, "channel": c.name, "target": w.target, "reached": list(w.reached),
                "expected": core.name if core else None}
         return Failure(q.name, message, q.span, cex, (Place(f"queue {q.name}", q.span), Place(f"channel {c.name}", c.span)))

@@ -13,10 +13,16 @@ Instances: every `call`. Decided by facts from the spec's tables
   server then reaches the other (the model shows the crossing call), or,
   when the client calls both, one proxy carries calls to two servers (the
   model shows both calls delivered through it);
-* with its buffer reached by a PD other than the pair, or listed for a
-  kernel other than theirs;
-* with a notification of the pair whose (core, SGI) another channel also
-  arrives as, and no mailbox with distinct tags tells them apart.
+* with its buffer mapped by a PD other than the pair, or reached by a
+  kernel other than theirs through any route (listed on it, or a RAM or
+  device untyped over it: `checker.reach`);
+* with a notification of the pair that IPI-UNIQUE finds arriving as
+  another channel's (core, SGI) with no mailbox tag to tell them apart
+  (where the SGIs really arrive, from IPI-TARGET's queries).
+
+A proxy shared with a call to another server fails only when the crossing
+call gets through: when the other call's own pair cannot carry it, that call
+fails and nothing crosses yet.
 
 Each problem is one failure. Model: `model/monitors/rpc_proxy.py`
 (call-undeliverable, rpc-cross-server, rpc-shared-proxy, rpc-buffer-exposed); the SGI
@@ -32,10 +38,10 @@ from checker.data import frozen
 from checker.lemmas import CAPABILITY_PATHS
 from checker.obligations import ipi_unique
 from checker.obligations.base import Entry, Facts, Failure, Instance, Obligation, Steps
-from checker.pds import arriving, call_position, calls_to, mappers, notifications_between, pair_problem, reaches, through
+from checker.pds import call_position, calls_to, mappers, notifications_between, outsider, pair_problem, reaches, through
 from checker.result import Place
 from checker.spec import Call, Channel, Kernel, Pd, Spec
-from checker.words import at
+from checker.words import at, hexaddr
 
 if TYPE_CHECKING:
     from checker.encode import Session
@@ -65,16 +71,16 @@ class Problem:
     kind: str  # cross-kernel | proxy-kernel | pair | shared-proxy | buffer-exposed | sgi-shared
     reason: str
     other: Call | None = None  # shared-proxy: the call with the other server
-    live: bool = True  # shared-proxy: the crossing call gets through today
     intruder: Pd | None = None  # buffer-exposed by a PD
     kernel: Kernel | None = None  # buffer-exposed by a kernel listed on it
     channels: tuple[Channel, Channel] | None = None  # sgi-shared: the pair's channel, the other one
     core: str = ""
+    address: int = 0  # buffer-exposed by a kernel: the lowest address of the buffer it reaches
     proxy: str = ""  # shared-proxy: the proxy both calls go through
     both: bool = False  # shared-proxy: the client has a call to the other server too (no crossing, two servers)
 
 
-def problems(spec: Spec, call: Call) -> list[Problem]:
+def problems(spec: Spec, call: Call, merged: Sequence[ipi_unique.Merged] = ()) -> list[Problem]:
     """Every problem of one call, in the order the module docstring lists them."""
     client, server = call.client, call.server
     if call.proxies is None:
@@ -107,26 +113,30 @@ def problems(spec: Spec, call: Call) -> list[Problem]:
             f"PD {intruder.name} (kernel {intruder.kernel.name}) maps {call.buffer.name}, the buffer of proxies "
             f"{client_proxy.name} and {server_proxy.name}"), intruder=intruder))
     else:
-        listed = next((a.kernel for a in call.buffer.access if a.kernel.name not in kernels), None)
-        if listed is not None:
+        reached = outsider(spec, call.buffer, kernels)
+        if reached is not None:
+            kernel, address = reached
+            how = "is listed on it" if call.buffer.mode_of(kernel.name) else f"reaches {hexaddr(address)} of it"
             found.append(Problem(call, "buffer-exposed", (
-                f"kernel {listed.name} is listed on {call.buffer.name}, the buffer of proxies {client_proxy.name} and "
-                f"{server_proxy.name} (kernels {', '.join(sorted(kernels))})"), kernel=listed))
-    for sender, receiver in ((client_proxy, server_proxy), (server_proxy, client_proxy)):
-        for note in notifications_between(spec, sender, receiver):
-            mine = note.channel
-            if mine is None or mine.receiving_core is None:
-                continue
-            group = arriving(spec, mine.receiving_core.name, mine.sgi)
-            other = None
-            if not ipi_unique.all_told_apart(group):  # else no channel of the group collides (one mailbox, distinct tags)
-                other = next((c for c in group if c.name != mine.name and not ipi_unique.told_apart(mine, c)), None)
-            if other is not None:
-                found.append(Problem(call, "sgi-shared", (
-                    f"its channel {mine.name} arrives as SGI {mine.sgi} on {mine.receiving_core.name}, as channel "
-                    f"{other.name}{at(other.span)} does, and no mailbox with distinct tags tells them apart"),
-                    channels=(mine, other), core=mine.receiving_core.name))
+                f"kernel {kernel.name} {how}: {call.buffer.name} is the buffer of proxies {client_proxy.name} and "
+                f"{server_proxy.name} (kernels {', '.join(sorted(kernels))})"), kernel=kernel, address=address))
+    found += _collisions(spec, call, merged)
     return found
+
+
+def _collisions(spec: Spec, call: Call, merged: Sequence[ipi_unique.Merged]) -> list[Problem]:
+    """The pair's channels that arrive as another channel's (core, SGI) with nothing to tell them
+    apart: IPI-UNIQUE's collisions (where the SGIs really arrive) that involve one of them."""
+    mine = {n.channel.name for a, b in (call.proxies, call.proxies[::-1]) for n in notifications_between(spec, a, b)
+            if n.channel is not None}
+    out = []
+    for m in merged:
+        ours, other = (m.first, m.second) if m.first.name in mine else (m.second, m.first)
+        if ours.name in mine:
+            out.append(Problem(call, "sgi-shared", (
+                f"its channel {ours.name} arrives as SGI {ours.sgi} on {m.core}, as channel {other.name}{at(other.span)} "
+                "does, and no mailbox with distinct tags tells them apart"), channels=(m.first, m.second), core=m.core))
+    return out
 
 
 def _first_sharing(spec: Spec, call: Call) -> Problem | None:
@@ -143,14 +153,16 @@ def _first_sharing(spec: Spec, call: Call) -> Problem | None:
                 else f"{('client', 'server')[n]} proxy {call.proxies[n].name}")
         path = (client_proxy, other.proxies[1]) if n == 0 else (client_proxy, server_proxy)
         live = reaches(spec, client, other.server, *path)
+        if not live:
+            continue  # the other call's own pair cannot carry it (it fails for that): nothing crosses today
         if calls_to(spec, client.name, other.server.name):
             # The client calls both servers: no crossing, but one proxy carries calls to two servers.
             return Problem(call, "shared-proxy", (
                 f"{role} serves {server.name} and also {other.server.name} ({other.subject}{at(other.span)}); "
-                "give each server its own proxy pair"), other=other, live=live, proxy=call.proxies[n].name, both=True)
+                "give each server its own proxy pair"), other=other, proxy=call.proxies[n].name, both=True)
         return Problem(call, "shared-proxy", (
             f"{role} serves {server.name} and also {other.server.name} (for {other.client.name}{at(other.span)}), "
-            f"so {client.name} can reach {other.server.name} through it"), other=other, live=live, proxy=call.proxies[n].name)
+            f"so {client.name} can reach {other.server.name} through it"), other=other, proxy=call.proxies[n].name)
     return None
 
 
@@ -161,13 +173,12 @@ class RpcProxy(Obligation[Call, Problem]):
         return [Instance(c.subject, c.span, c) for c in spec.calls]
 
     def decide(self, spec: Spec, session: Session, instances: Sequence[Instance[Call]]) -> list[Facts]:
-        return [Facts(CAPABILITY_PATHS, tuple(problems(spec, i.item))) for i in instances]
+        merged = session.once(ipi_unique.collisions, spec) if any(c.proxies for c in spec.calls) else []
+        return [Facts(CAPABILITY_PATHS, tuple(problems(spec, i.item, merged))) for i in instances]
 
     def failure(self, spec: Spec, w: Problem) -> Failure:
         c = w.call
         message = f"call {c.client.name} -> {c.server.name}{at(c.span)}: {w.reason}"
-        if w.kind == "shared-proxy" and not w.live:
-            message += f" (once {w.other.client.name}'s own proxies can carry its call; today they cannot)"
         cex: dict[str, Any] = {"call": c.subject, "problem": w.kind}
         places = [Place(f"call {c.subject}", c.span)]
         if w.other is not None:
@@ -186,8 +197,6 @@ class RpcProxy(Obligation[Call, Problem]):
     def scenario(self, spec: Spec, w: Problem) -> Steps:
         c = w.call
         if w.kind == "shared-proxy":
-            if not w.live:
-                return (_call_step(w.other),)
             via = (c.proxies[0], w.other.proxies[1]) if w.other.proxies[0].name == c.proxies[0].name else c.proxies
             cross = {"op": "call", "client": c.client.name, "server": w.other.server.name,
                      "client_proxy": via[0].name, "server_proxy": via[1].name}
@@ -195,7 +204,7 @@ class RpcProxy(Obligation[Call, Problem]):
         if w.kind == "buffer-exposed":
             if w.intruder is not None:
                 return ({"op": "pd_access", "pd": w.intruder.name, "address": c.buffer.region.base, "write": False},)
-            return ({"op": "access", "kernel": w.kernel.name, "address": c.buffer.region.base, "write": False},)
+            return ({"op": "access", "kernel": w.kernel.name, "address": w.address, "write": False},)
         if w.kind == "sgi-shared":
             return ipi_unique.OBLIGATION.scenario(spec, ipi_unique.Merged(*w.channels, w.core))
         return (_call_step(c),)
@@ -203,8 +212,6 @@ class RpcProxy(Obligation[Call, Problem]):
     def expected(self, spec: Spec, w: Problem) -> dict[str, Any]:
         c = w.call
         if w.kind == "shared-proxy":
-            if not w.live:
-                return {"kind": "call-undeliverable", "client": w.other.client.name, "server": w.other.server.name}
             if w.both:
                 return {"kind": "rpc-shared-proxy", "proxy": w.proxy, "servers": [c.server.name, w.other.server.name]}
             return {"kind": "rpc-cross-server", "client": c.client.name, "server": w.other.server.name}

@@ -50,3 +50,11 @@ def test_an_end_that_cannot_use_the_ring_fails(parts, problem, access):
     (r,) = results
     assert r.expect["kind"] == "queue-access" and r.expect["access"] == access
     assert violation(spec, r) is not None
+
+
+def test_a_kernel_reaching_the_ring_through_its_device_untypeds_fails():
+    spec = load(text().replace("kernel k0 { profile mk", "kernel k0 { profile sel4-mk"))
+    (r,) = check(spec, ID)
+    assert r.counterexample["problem"] == "kernel" and r.counterexample["kernel"] == "k0"
+    assert "reaches 0xb001_0000 of ring ring" in r.message
+    assert violation(spec, r) is not None

@@ -41,3 +41,12 @@ def test_the_core_index_target_misses_on_a_cortex_a55():
     (r,) = check(spec, ID)
     assert r.counterexample["reached"] == [] and "c3 (MPIDR 0x300) is target 0x300" in r.message
     assert violation(spec, r) is not None
+
+
+def test_a_doorbell_the_producer_cannot_send_fails():
+    spec = load(text().replace("kernel k2 { profile mk", "kernel k2 { profile nosig").replace(
+        "profile mk extends sel4-mk { device_untypeds declared }",
+        "profile mk extends sel4-mk { device_untypeds declared }\nprofile nosig extends mk { sgi_signal no }"))
+    (r,) = check(spec, ID)
+    assert r.status == "failed" and "is never sent" in r.message and "sgi_signal no" in r.message
+    assert r.method == "facts" and violation(spec, r) is not None

@@ -149,3 +149,28 @@ def test_a_multiplexed_notification_with_a_distinct_tag_is_proved():
 def test_the_corpus_has_passing_specs():
     fails, proves = corpus_verdicts(ID)
     assert any("microkit" in p for p in proves)
+
+
+def test_a_kernel_reaching_the_buffer_through_its_device_untypeds_fails():
+    """k2 runs upstream seL4's `device_untypeds all`: its device untypeds cover rpc_buf."""
+    spec = load(text().replace("kernel k2 { profile mk", "kernel k2 { profile sel4-mk"))
+    (r,) = [r for r in check(spec, ID) if r.status == FAILED]
+    assert r.counterexample["problem"] == "buffer-exposed" and r.counterexample["kernel"] == "k2"
+    assert "kernel k2 reaches 0xb000_0000 of it" in r.message
+    hit = violation(spec, r)
+    assert hit is not None and hit.details == {"buffer": "rpc_buf", "kernel": "k2"}
+
+
+def test_a_shared_proxy_whose_other_pair_cannot_carry_its_call_is_not_a_crossing_yet():
+    """client_proxy also serves audit through audit_proxy, but that pair has no reply channel: the
+    other call fails (pair), and client cannot reach audit yet. (A shared *server* proxy always
+    crosses: the crossing then goes through the call's own pair.)"""
+    seeded = text(more=SECOND + "pd audit_proxy on k1 { priority 20 map rpc_buf2 rw }\n"
+                  "channel req2 { from client_proxy to audit_proxy }\n"
+                  "call client2 -> audit via client_proxy, audit_proxy in rpc_buf2")
+    spec = load(seeded.replace("pd client_proxy on k0 { priority 20 map rpc_buf rw }",
+                               "pd client_proxy on k0 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+    results = check(spec, ID)
+    assert [r.status for r in results if r.subject == "client.server"] == [PROVED]
+    # client2's own pair is broken, and through client_proxy's healthy pair it does reach server.
+    assert {r.counterexample["problem"] for r in results if r.subject == "client2.audit"} == {"pair", "shared-proxy"}
