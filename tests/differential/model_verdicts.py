@@ -363,7 +363,7 @@ def model_verdicts(spec: Spec, only: Iterable[str] | None = None) -> Verdicts:
     if not wanted or "MEM-EXPOSE" in wanted:
         out["MEM-EXPOSE"] = expose_verdict(config)
     dynamic = {"GIC-INIT", "IRQ-ROUTE", "IRQ-TRIGGER", "IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-MAILBOX", "IPI-UNIQUE",
-               "IPI-SMP"}
+               "IPI-SMP", "SGI-BUDGET", "RPC-PROXY", "QUEUE-ACCESS", "QUEUE-DOORBELL", "QUEUE-INDEX"}
     if machine is None:
         # The GIC cannot be built: nothing can run. IPI-MAILBOX's outsider half is still layout.
         out.update({k: None for k in dynamic})
@@ -377,6 +377,11 @@ def model_verdicts(spec: Spec, only: Iterable[str] | None = None) -> Verdicts:
         out.update(ipi_verdicts(config, layout, order))
     if not wanted or "IPI-SMP" in wanted:
         out["IPI-SMP"] = smp_verdict(config, order)
+    pd_ids = {"SGI-BUDGET", "RPC-PROXY", "QUEUE-ACCESS", "QUEUE-DOORBELL", "QUEUE-INDEX"}
+    if not wanted or wanted & pd_ids:
+        unique = out["IPI-UNIQUE"] if "IPI-UNIQUE" in out else (
+            ipi_verdicts(config, layout, order).get("IPI-UNIQUE") if config.calls else set())
+        out.update(pd_verdicts(config, order, unique))
     return _only(out, wanted)
 
 
@@ -401,3 +406,109 @@ def smp_verdict(config: model.MachineConfig, order: Order = None) -> set:
 
 def _only(out: Verdicts, wanted: set | None) -> Verdicts:
     return {k: v for k, v in out.items() if not wanted or k in wanted}
+
+
+# ---------------------------------------------------------------- protection domains
+
+
+def _probes_in(memory: MemoryMap, kernel: str, region: model.Region) -> list[int]:
+    """The addresses of `region` worth asking whether `kernel` reaches: its base and every start
+    of one of the kernel's routes inside it (a route meets the region iff it holds one of them)."""
+    return [region.base] + [r.base for r in memory.routes(kernel) if region.base < r.base < region.end]
+
+
+def _kernel_reaches(config: model.MachineConfig, memory: MemoryMap, kernel: str, region: model.Region) -> bool:
+    steps = [model.Access(kernel, a) for a in _probes_in(memory, kernel, region)]
+    return any(e.allowed for e in _run(config, steps).trace if isinstance(e, model.MemAccess))
+
+
+def _pd_can(config: model.MachineConfig, pd: str, address: int, write: bool) -> bool:
+    run = _run(config, [model.PdAccess(pd, address, write)])
+    return any(e.allowed for e in run.trace if isinstance(e, model.PdMemAccess))
+
+
+def _reaches(config: model.MachineConfig, client: str, server: str, cp: str | None, sp: str | None) -> bool:
+    run = _run(config, [model.PdCall(client, server, cp, sp)])
+    return any(e.reached == server for e in run.trace if isinstance(e, model.CallOutcome))
+
+
+def pd_verdicts(config: model.MachineConfig, order: Order, unique: set | None) -> Verdicts:
+    """SGI-BUDGET, RPC-PROXY and QUEUE-* by brute force on the model's PDs (model/pds.py):
+
+    * SGI-BUDGET: each notification's channel bound on a fresh machine (sgi-over-budget), by core.
+    * RPC-PROXY: a call fails when made as declared it does not reach its server; when, handed to
+      any proxy pair that shares one of its proxies, a call of its client reaches another server;
+      when a PD outside its pair can read its buffer or a kernel outside the pair's kernels reaches
+      it (every route start inside it probed); or when one of the pair's channels is in a pair the
+      model cannot tell apart (`unique`, IPI-UNIQUE's brute force; None: undecided).
+    * QUEUE-ACCESS: the producer cannot write the ring's base, the consumer cannot read it, another
+      PD can read it, or a kernel other than the ends' reaches it.
+    * QUEUE-INDEX: the producer can write the consumer's index, or the consumer cannot.
+    * QUEUE-DOORBELL: both ends' kernels booted (as sends are), the doorbell bound and rung:
+      queue-doorbell; undecided when either kernel does not come up.
+    """
+    out: Verdicts = {}
+    memory = MemoryMap.of(config)
+    budget = set()
+    for n in config.notifications:
+        if n.channel is None:
+            continue
+        ch = config.channel(n.channel)
+        run = _run(config, [BindChannel(ch.name)])
+        if any(v.kind == "sgi-over-budget" for v in run.violations):
+            budget.add(ch.receiver_core)
+    out["SGI-BUDGET"] = budget
+    rpc: set | None = set()
+    names = [p.name for p in config.pds]
+    for call in config.calls:
+        subject = f"{call.client}.{call.server}"
+        if not _reaches(config, call.client, call.server, call.client_proxy, call.server_proxy):
+            rpc.add(subject)
+            continue
+        if call.client_proxy is None:
+            continue
+        pair = (call.client_proxy, call.server_proxy)
+        crossing = any(
+            _reaches(config, call.client, other, p1, p2)
+            for other in names if other != call.server
+            for p1 in names for p2 in names if p1 != p2 and (p1 == pair[0] or p2 == pair[1]))
+        buffer = config.shared_region(call.buffer).region
+        kernels = {config.pd(p).kernel for p in pair}
+        exposed = any(_pd_can(config, p, buffer.base, False) for p in names if p not in pair) or any(
+            _kernel_reaches(config, memory, k.name, buffer) for k in config.kernels if k.name not in kernels)
+        channels = {n.channel for n in config.notifications if n.channel is not None and {n.sender, n.receiver} == set(pair)}
+        if unique is None and channels:
+            rpc = None
+            break
+        merged = any(channels & set(p) for p in (unique or ()))
+        if crossing or exposed or merged:
+            rpc.add(subject)
+    out["RPC-PROXY"] = rpc
+    access, index, bell = set(), set(), set()
+    for q in config.queues:
+        ring = config.shared_region(q.ring).region
+        ends = (q.producer, q.consumer)
+        if (not _pd_can(config, q.producer, ring.base, True) or not _pd_can(config, q.consumer, ring.base, False)
+                or any(_pd_can(config, p, ring.base, False) for p in names if p not in ends)
+                or any(_kernel_reaches(config, memory, k.name, ring) for k in config.kernels
+                       if k.name not in {config.pd(p).kernel for p in ends})):
+            access.add(q.name)
+        if _pd_can(config, q.producer, q.consumer_index, True) or not _pd_can(config, q.consumer, q.consumer_index, True):
+            index.add(q.name)
+        note = config.notification(q.doorbell)
+        if note.channel is None or bell is None:
+            continue
+        ch = config.channel(note.channel)
+        machine = model.Machine(config)
+        for step in _boots(config, order, [ch.receiver, ch.sender]):
+            machine.step(step)
+        if not (machine.kernels[ch.receiver].booted and machine.kernels[ch.sender].booted):
+            bell = None
+            continue
+        found = machine.step(BindChannel(ch.name)) + machine.step(model.RingDoorbell(q.name))
+        if any(v.kind == "queue-doorbell" for v in found):
+            bell.add(q.name)
+    out["QUEUE-ACCESS"] = access
+    out["QUEUE-INDEX"] = index
+    out["QUEUE-DOORBELL"] = bell
+    return out

@@ -22,6 +22,11 @@ from hypothesis import strategies as st
 from checker.sel4 import order_dependent
 from checker.spec import (
     SEL4,
+    Call,
+    Notification,
+    Pd,
+    PdMap,
+    Queue,
     SEL4_MK,
     SEL4_SMP,
     Access,
@@ -390,13 +395,27 @@ def render(spec: Spec) -> str:
     for s in spec.shared:
         access = ", ".join(f"{a.kernel.name} {a.mode}" for a in s.access)
         out.append(f"shared {s.name} at {_n(s.region.base)} size {_n(s.region.size)} {{ {access} }}")
+    for pd in spec.pds:
+        maps = "".join(f" map {m.shared.name} {m.mode}" for m in pd.maps)
+        out.append(f"pd {pd.name} on {pd.kernel.name} {{{maps} }}")
+    ends = {n.name: n for n in spec.notifications}
+    for n in spec.notifications:
+        if n.channel is None:
+            out.append(f"channel {n.name} {{ from {n.sender.name} to {n.receiver.name} }}")
     for c in spec.channels:
-        parts = [f"from {c.sender.name} to {c.receiver.name}" + (f" on {c.on.name}" if c.on else ""), f"sgi {c.sgi}"]
+        sender, receiver = (ends[c.name].sender, ends[c.name].receiver) if c.name in ends else (c.sender, c.receiver)
+        parts = [f"from {sender.name} to {receiver.name}" + (f" on {c.on.name}" if c.on else ""), f"sgi {c.sgi}"]
         if c.target is not None:
             parts.append(f"target {_n(c.target)}")
         if c.mailbox is not None:
             parts.append(f"mailbox {c.mailbox.name}" + (f" tag {c.tag}" if c.tag is not None else ""))
         out.append(f"channel {c.name} {{ " + "; ".join(parts) + " }")
+    for call in spec.calls:
+        via = f" via {call.proxies[0].name}, {call.proxies[1].name} in {call.buffer.name}" if call.proxies else ""
+        out.append(f"call {call.client.name} -> {call.server.name}{via}")
+    for q in spec.queues:
+        index = f" index {q.index.name}" if q.index else ""
+        out.append(f"queue {q.name} from {q.producer.name} to {q.consumer.name} in {q.ring.name} slots {q.slots}{index} notify {q.doorbell.name}")
     actions = ((["gic_init"] if spec.loader_gic_init else []) + (["triggers"] if spec.loader_triggers else [])
                + (["group1"] if spec.loader_group1 else []))
     if actions:
@@ -420,3 +439,95 @@ class Case:
 def cases(draw) -> Case:
     # A composite, not systems().map(Case): hypothesis would print a mapped value as the call.
     return Case(draw(systems()))
+
+
+# ---------------------------------------------------------------- protection domains
+
+PD_SHARED_BASE = 0x7800_0000  # PD buffers, rings and index regions (inside BANK0, above the kernels' slots)
+
+
+@st.composite
+def pd_systems(draw) -> Spec:
+    """A random system (`systems`) with protection domains on its kernels: shared regions they map
+    (the kernel listed or not, r or rw), notifications between them (across kernels with an SGI
+    channel whose SGI, target and mailbox are drawn like other channels'), calls direct or
+    through drawn proxies and buffers, and queues with or without an index region."""
+    spec = draw(systems())
+    kernels = [k for k in spec.kernels if k.cores]
+    if not kernels:
+        return spec
+    regions = []
+    for s in range(draw(st.integers(1, 3))):
+        listed = draw(st.lists(st.sampled_from(kernels), max_size=3, unique_by=lambda k: k.name))
+        access = tuple(Access(k, draw(st.sampled_from(["rw", "rw", "r"]))) for k in listed)
+        regions.append(Shared(f"pb{s}", Region(f"pb{s}", PD_SHARED_BASE + s * 0x1_0000, 0x1_0000), access))
+    shared = list(spec.shared) + regions
+    pds = []
+    for p in range(draw(st.integers(2, 6))):
+        kernel = draw(st.sampled_from(kernels))
+        maps = tuple(PdMap(r, draw(st.sampled_from(["rw", "r"]))) for r in draw(st.lists(st.sampled_from(regions), max_size=2, unique_by=lambda r: r.name)))
+        pds.append(Pd(f"p{p}", kernel, 0, maps))
+    channels = list(spec.channels)
+    notes = []
+    taken: dict[str, set[int]] = {}
+    for c in channels:
+        if c.receiving_core is not None:
+            taken.setdefault(c.receiving_core.name, set()).add(c.sgi)
+
+    def notification(a: Pd, b: Pd) -> Notification:
+        name = f"n{len(notes)}"
+        if a.kernel.name == b.kernel.name:
+            note = Notification(name, a, b, None)
+        else:
+            core = b.kernel.cores[0]
+            used = taken.setdefault(core.name, set())
+            sgi = draw(st.sampled_from(["next", "next", "next", 0, 5, 15, 16]))
+            if sgi == "next":
+                sgi = next(n for n in range(len(used) + 1) if n not in used)
+            used.add(sgi)
+            target = None
+            if rare(draw, 4):
+                target = draw(st.sampled_from([0, 1, 2, 3, 0x100, 0x300]))
+            box = draw(st.sampled_from(regions)) if rare(draw, 5) else None
+            channel = Channel(name, a.kernel, b.kernel, sgi, None, target, box, draw(st.sampled_from([1, 2])) if box else None)
+            channels.append(channel)
+            note = Notification(name, a, b, channel)
+        notes.append(note)
+        return note
+
+    for _ in range(draw(st.integers(0, 3))):
+        a, b = draw(st.sampled_from(pds)), draw(st.sampled_from(pds))
+        if a.name != b.name:
+            notification(a, b)
+    calls = []
+    for _ in range(draw(st.integers(0, 2))):
+        client, server = draw(st.sampled_from(pds)), draw(st.sampled_from(pds))
+        others = [p for p in pds if p.name not in (client.name, server.name)]
+        if client.name == server.name:
+            continue
+        if len(others) >= 2 and draw(st.booleans()):
+            pc, ps = draw(st.permutations(others))[:2]
+            if draw(st.booleans()):
+                notification(pc, ps)
+            if draw(st.booleans()):
+                notification(ps, pc)
+            calls.append(Call(client, server, (pc, ps), draw(st.sampled_from(regions))))
+        else:
+            calls.append(Call(client, server))
+    queues = []
+    for q in range(draw(st.integers(0, 2))):
+        producer, consumer = draw(st.sampled_from(pds)), draw(st.sampled_from(pds))
+        if producer.name == consumer.name:
+            continue
+        bell = next((n for n in notes if n.sender.name == producer.name and n.receiver.name == consumer.name), None)
+        bell = bell or notification(producer, consumer)
+        ring = draw(st.sampled_from(regions))
+        index = draw(st.sampled_from([None] + [r for r in regions if r.name != ring.name]))
+        queues.append(Queue(f"q{q}", producer, consumer, ring, bell, 64, index))
+    return evolve(spec, shared=tuple(shared), channels=tuple(channels), pds=tuple(pds), notifications=tuple(notes),
+                  calls=tuple(calls), queues=tuple(queues))
+
+
+@st.composite
+def pd_cases(draw) -> Case:
+    return Case(draw(pd_systems()))

@@ -21,7 +21,7 @@ import checker
 
 from tests.differential.counts import COUNTS
 from tests.differential.model_verdicts import model_verdicts
-from tests.differential.strategies import Case, cases, render
+from tests.differential.strategies import Case, cases, pd_cases, render
 
 SLOW = os.environ.get("PCHECK_SLOW", "") not in ("", "0")
 
@@ -29,6 +29,7 @@ PAIRWISE = {"MEM-DISJOINT", "CPU-IDENT", "IPI-UNIQUE"}
 
 LAYOUT = ("MEM-BOUNDS", "MEM-ALIGN", "MEM-DISJOINT", "MEM-EXPOSE", "CPU-EXCL", "CPU-IDENT", "DEV-EXCL", "IRQ-EXCL",
           "IRQ-RANGE")
+PDS = ("SGI-BUDGET", "RPC-PROXY", "QUEUE-ACCESS", "QUEUE-DOORBELL", "QUEUE-INDEX")
 DYNAMIC = ("GIC-INIT", "IRQ-ROUTE", "IRQ-TRIGGER", "IPI-RANGE", "IPI-CAP", "IPI-TARGET", "IPI-UNIQUE", "IPI-MAILBOX",
            "IPI-SMP")
 
@@ -92,3 +93,10 @@ def test_layout_obligations_agree(case):
 def test_run_time_obligations_agree(case):
     """Boot orders, trigger races and SGI channels, run on the model."""
     compare(case, DYNAMIC)
+
+
+@_settings(ci_examples=250, slow_examples=5_000)
+@given(pd_cases())
+def test_pd_obligations_agree(case):
+    """Protection domains' mappings, calls through proxies, queues and SGI budgets, run on the model's PDs."""
+    compare(case, PDS)
