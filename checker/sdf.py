@@ -42,6 +42,7 @@ from checker.span import Span
 from checker.spec import SPI_BASE, Platform
 
 MAX_SDF_BYTES = 16 << 20
+MAX_PD_DEPTH = 32  # child protection domains nested deeper than this are refused (E504)
 KERNEL_IMAGE = 0x20_0000  # the kernel's virtual image size the split reserves per core, unless given
 LARGE_PAGE = 0x20_0000
 SMALL_PAGE = 0x1000
@@ -283,7 +284,10 @@ class _Reader:
                 channels.append(child)
         return System(tuple(pds), tuple(mrs), tuple(c for c in (self.channel(el) for el in channels) if c is not None))
 
-    def pd(self, el: Element, parent: SdfPd | None, out: list[SdfPd]) -> None:
+    def pd(self, el: Element, parent: SdfPd | None, out: list[SdfPd], depth: int = 0) -> None:
+        if depth >= MAX_PD_DEPTH:
+            self.diags.append(error("E504", f"protection domains nest more than {MAX_PD_DEPTH} deep", el.span))
+            return
         self.check(el)
         name = self.need(el, "name")
         cpu = self.number(el, "cpu", parent.cpu if parent else 0)
@@ -330,7 +334,7 @@ class _Reader:
         out.append(pd)
         for kid in kids:
             self.need(kid, "id")
-            self.pd(kid, pd, out)
+            self.pd(kid, pd, out, depth + 1)
 
     def mr(self, el: Element) -> SdfMr | None:
         self.check(el)

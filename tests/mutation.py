@@ -114,6 +114,7 @@ class Operator:
                 continue  # the resolver refuses such a spec (E313): no user can write this mutant
             allowed = self.allowed if c.allowed is None else c.allowed
             assert allowed <= self.allowed, f"{self.name}: {sorted(allowed - self.allowed)} not declared by the operator"
+            allowed = implied(self.aims, allowed)
             out.append(Mutant(self.name, self.aims, spec.path, n, c.target, c.spec, c.subjects, frozenset(allowed)))
         return out
 
@@ -136,6 +137,30 @@ class Verdict:
 
 
 OPERATORS: dict[str, Operator] = {}
+
+# The PD obligations restate others for the channels and regions of protection domains: a proxy
+# pair's notifications are channels (IPI-UNIQUE's collisions are RPC-PROXY's), a queue's doorbell
+# is one (IPI-TARGET's, IPI-CAP's and IPI-RANGE's misses are QUEUE-DOORBELL's), their buffers and
+# rings are shared regions (what MEM-EXPOSE, MEM-DISJOINT or IPI-MAILBOX say of a region any
+# kernel reaches, RPC-PROXY and QUEUE-ACCESS say of a buffer or ring), and a notification's SGI
+# number is IPI-RANGE's and SGI-BUDGET's.
+IMPLIED = {
+    "IPI-UNIQUE": {"RPC-PROXY"},
+    "IPI-TARGET": {"QUEUE-DOORBELL"},
+    "IPI-CAP": {"QUEUE-DOORBELL"},
+    "IPI-RANGE": {"QUEUE-DOORBELL", "SGI-BUDGET"},
+    "MEM-EXPOSE": {"RPC-PROXY", "QUEUE-ACCESS"},
+    "MEM-DISJOINT": {"RPC-PROXY", "QUEUE-ACCESS"},
+    "IPI-MAILBOX": {"RPC-PROXY", "QUEUE-ACCESS"},
+}
+
+
+def implied(aims: str, allowed: Iterable[str]) -> frozenset[str]:
+    """`allowed` with the PD obligations that restate the aimed one or an allowed one (IMPLIED)."""
+    out = set(allowed)
+    for ob in {aims, *out}:
+        out |= IMPLIED.get(ob, set())
+    return frozenset(out - {aims})
 
 
 def operator(name: str, aims: str, allowed: Iterable[str] = ()):
@@ -423,13 +448,13 @@ def _shift_into_neighbour(spec: Spec, kind: str) -> Iterator[Candidate]:
             break
 
 
-@operator("ram-shift-into-neighbour", "MEM-DISJOINT", {"MEM-EXPOSE", "IPI-MAILBOX"})
+@operator("ram-shift-into-neighbour", "MEM-DISJOINT", {"MEM-EXPOSE", "IPI-MAILBOX", "RPC-PROXY", "QUEUE-ACCESS"})
 def ram_shift_into_neighbour(spec: Spec) -> Iterator[Candidate]:
     """Slide a RAM slice so that one page of it lies in the nearest RAM/shared region above (or below) it."""
     yield from _shift_into_neighbour(spec, RAM)
 
 
-@operator("shared-shift-into-neighbour", "MEM-DISJOINT", {"MEM-EXPOSE", "IPI-MAILBOX"})
+@operator("shared-shift-into-neighbour", "MEM-DISJOINT", {"MEM-EXPOSE", "IPI-MAILBOX", "RPC-PROXY", "QUEUE-ACCESS"})
 def shared_shift_into_neighbour(spec: Spec) -> Iterator[Candidate]:
     """Slide a shared region so that one page of it lies in the nearest RAM/shared region above (or below) it."""
     yield from _shift_into_neighbour(spec, SHARED)
@@ -628,7 +653,7 @@ def device_same_page(spec: Spec) -> Iterator[Candidate]:
                 break
 
 
-@operator("untypeds-all", "MEM-EXPOSE", {"IPI-MAILBOX"})
+@operator("untypeds-all", "MEM-EXPOSE", {"IPI-MAILBOX", "RPC-PROXY", "QUEUE-ACCESS"})
 def untypeds_all(spec: Spec) -> Iterator[Candidate]:
     """Turn one kernel's profile from `device_untypeds declared` to `all` (upstream seL4's behaviour)."""
     for k in spec.kernels:
@@ -636,7 +661,10 @@ def untypeds_all(spec: Spec) -> Iterator[Candidate]:
             continue
         # Its device untypeds then also cover every mailbox of channels it is no end of.
         outsider = any(k.name not in mailbox_users(spec, box) for box in mailboxes(spec))
-        yield Candidate(k.name, with_profile(spec, [k.name], "untypeds-all", device_untypeds="all"), frozenset({k.name}), frozenset({"IPI-MAILBOX"} if outsider else set()))
+        # ... and every call buffer and queue ring of PDs on other kernels.
+        pds = {"RPC-PROXY", "QUEUE-ACCESS"} if spec.calls or spec.queues else set()
+        yield Candidate(k.name, with_profile(spec, [k.name], "untypeds-all", device_untypeds="all"), frozenset({k.name}),
+                        frozenset(({"IPI-MAILBOX"} if outsider else set()) | pds))
 
 
 # ------------------------------------------------------------------ CPU-EXCL
@@ -888,7 +916,7 @@ def irq_route_off(spec: Spec) -> Iterator[Candidate]:
 # ------------------------------------------------------------------ GIC-INIT
 
 
-@operator("stock-sel4", "GIC-INIT", {"IRQ-ROUTE", "MEM-EXPOSE", "IPI-MAILBOX", "IRQ-TRIGGER"})
+@operator("stock-sel4", "GIC-INIT", {"IRQ-ROUTE", "MEM-EXPOSE", "IPI-MAILBOX", "IRQ-TRIGGER", "RPC-PROXY", "QUEUE-ACCESS", "QUEUE-DOORBELL"})
 def stock_sel4(spec: Spec) -> Iterator[Candidate]:
     """Replace a non-smp kernel's profile by stock `sel4` (dist_init always, boot_mask all, no routing, all untypeds)."""
     for k in spec.kernels:
@@ -1317,7 +1345,7 @@ if __name__ == "__main__":
 # ------------------------------------------------------------------ SGI-BUDGET, RPC-PROXY, QUEUE-*
 
 
-@operator("notification-past-budget", "SGI-BUDGET", {"IPI-RANGE", "IPI-UNIQUE"})
+@operator("notification-past-budget", "SGI-BUDGET", {"IPI-RANGE", "IPI-UNIQUE", "QUEUE-DOORBELL"})
 def notification_past_budget(spec: Spec) -> Iterator[Candidate]:
     """Give a notification between PDs the first SGI beyond its core's budget (8 on GICv2, 16 on GICv3)."""
     budget = sgi_budget(spec)
@@ -1374,7 +1402,7 @@ def queue_index_in_ring(spec: Spec) -> Iterator[Candidate]:
                         frozenset({q.name}))
 
 
-@operator("doorbell-other-core", "QUEUE-DOORBELL", {"IPI-TARGET", "IPI-UNIQUE"})
+@operator("doorbell-other-core", "QUEUE-DOORBELL", {"IPI-TARGET", "IPI-UNIQUE", "RPC-PROXY"})
 def doorbell_other_core(spec: Spec) -> Iterator[Candidate]:
     """Send a queue's doorbell with the right target of another core."""
     for q in spec.queues:

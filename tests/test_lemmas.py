@@ -25,6 +25,9 @@ from hypothesis import strategies as st
 from checker.sel4 import has_cpu_interface, order_dependent
 import checker
 import model
+from checker import pds as pds_facts, replay
+from model.pds import call_path, pd_access
+from tests.differential.strategies import pd_cases
 from checker.lemmas import (
     ADDRESS_ORDER,
     BOOT_BEHAVIOUR,
@@ -707,3 +710,34 @@ def test_lowest_reached_is_the_least_address_of_the_region_in_a_reach_interval(s
     intervals = union((a, a + n) for a, n in spans)
     inside = [x for x in range(base, base + size) if any(a <= x < b for a, b in intervals)]
     assert lowest_reached(intervals, base, base + size) == (min(inside) if inside else None)
+
+
+# ------------------------------------------------------------------ protection domains
+
+
+@examples(150)
+@given(pd_cases())
+def test_capability_paths_match_the_models_calls(case):
+    """CAPABILITY_PATHS: checker.pds.reaches (a call of a client handed to a proxy pair reaches a
+    server) against model/pds.py's call_path, for every client, server and pair of PDs."""
+    spec = case.spec
+    config = replay.machine_config(spec)
+    pds = spec.pds
+    for client, server, p1, p2 in itertools.product(pds, repeat=4):
+        if len({client.name, server.name, p1.name, p2.name}) < 4:
+            continue
+        reached, _, _ = call_path(config, client.name, server.name, p1.name, p2.name)
+        assert pds_facts.reaches(spec, client, server, p1, p2) == (reached == server.name), (client.name, server.name, p1.name, p2.name)
+
+
+@examples(150)
+@given(pd_cases())
+def test_the_mapping_table_matches_the_models_accesses(case):
+    """MAPPING_TABLE: checker.pds.can_read / can_write against model/pds.py's pd_access at the
+    region's base, for every PD and shared region."""
+    spec = case.spec
+    config = replay.machine_config(spec)
+    for pd in spec.pds:
+        for shared in spec.shared:
+            assert pds_facts.can_write(pd, shared) == (pd_access(config, pd.name, shared.region.base, True) is not None)
+            assert pds_facts.can_read(pd, shared) == (pd_access(config, pd.name, shared.region.base, False) is not None)

@@ -253,3 +253,60 @@ def test_the_cli_writes_a_spec_that_checks(tmp_path):
     assert run.returncode == 0, run.stderr
     check = subprocess.run([sys.executable, "-m", "checker", str(out)], capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+# ---------------------------------------------------------------- hostile SDFs
+
+
+def _import_cli(path, *extra):
+    return subprocess.run([sys.executable, "-m", "checker", "import", "sdf", str(path), "--platform", IMX8MM, *extra],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+HOSTILE = {
+    "billion-laughs": ('<?xml version="1.0"?>\n<!DOCTYPE system [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+                       '<system><protection_domain name="&b;" /></system>\n', "E501"),
+    "external-entity": ('<?xml version="1.0"?>\n<!DOCTYPE system [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                        '<system><protection_domain name="&x;" /></system>\n', "E501"),
+    "deep-nesting": ("<system>" + '<protection_domain name="p" id="1">' * 3000 + "</protection_domain>" * 3000 + "</system>\n", "E504"),
+    "terminal-escape": ('<system><protection_domain name="\x9b2Jx" /><protection_domain name="\x9b2Jx" /></system>\n', "E506"),
+    "raw-escape": ('<system><protection_domain name="\x1b[2Jx" /></system>\n', "E501"),
+    "not-xml": ("\x00\x01binary", "E501"),
+    "empty": ("", "E501"),
+    "other-root": ("<sdf/>\n", "E502"),
+}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.hostile("SDF files")) for n in HOSTILE])
+def test_a_hostile_sdf_is_a_located_error(tmp_path, name):
+    text, code = HOSTILE[name]
+    path = tmp_path / f"{name}.system"
+    path.write_text(text, encoding="utf-8")
+    run = _import_cli(path)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"error[{code}]" in run.stderr and "Traceback" not in run.stderr
+    assert "\x1b" not in run.stderr and "\x9b" not in run.stderr  # control characters are shown escaped
+    assert "root:" not in run.stderr + run.stdout  # no entity was expanded
+
+
+@pytest.mark.hostile("SDF files")
+def test_bad_utf8_and_oversized_sdfs_are_errors(tmp_path):
+    bad = tmp_path / "bad.system"
+    bad.write_bytes(b"<system>\n<protection_domain name=\"\xff\" />\n</system>\n")
+    run = _import_cli(bad)
+    assert run.returncode == 2 and "error[E501]" in run.stderr and "not valid UTF-8" in run.stderr
+    big = tmp_path / "big.system"
+    with open(big, "wb") as f:
+        f.write(b"<system>" + b" " * (sdf.MAX_SDF_BYTES + 1) + b"</system>")
+    run = _import_cli(big)
+    assert run.returncode == 2 and "error[E005]" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.hostile("SDF files")
+def test_a_fifo_or_directory_is_refused(tmp_path):
+    fifo = tmp_path / "fifo.system"
+    os.mkfifo(fifo)
+    run = _import_cli(fifo)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    run = _import_cli(tmp_path)
+    assert run.returncode == 2 and "cannot read" in run.stderr and "Traceback" not in run.stderr
