@@ -113,11 +113,14 @@ def read(path: str) -> dict[str, Any]:
 
 
 def _check_names(config: model.MachineConfig, scenario: list) -> None:
-    """Every kernel, channel and core a step names exists in the machine."""
+    """Every kernel, channel, core, protection domain and queue a step names exists in the machine."""
+    pds = {p.name for p in config.pds}
     known = {
         "kernel": {k.name for k in config.kernels},
         "channel": {c.name for c in config.channels},
         "core": {c.name for c in config.cores},
+        "pd": pds, "client": pds, "server": pds, "client_proxy": pds, "server_proxy": pds,
+        "queue": {q.name for q in config.queues},
     }
     for index, step in enumerate(scenario):
         if not isinstance(step, dict):
@@ -128,7 +131,7 @@ def _check_names(config: model.MachineConfig, scenario: list) -> None:
 
 
 class ScenarioMismatch(CounterexampleError):
-    """The scenario names a kernel, channel or core the machine it is run on does not have."""
+    """The scenario names a kernel, channel, core, PD or queue the machine it is run on does not have."""
 
 
 def replay_document(doc: dict[str, Any], config: model.MachineConfig | None = None) -> tuple[model.Run, model.Violation | None]:

@@ -217,6 +217,57 @@ def _check(spec: Spec, r) -> None:
                   and not any(resets[k.name] and gic.group1 == "sel4" and k.profile.group1 == "port" for k in order))
         assert (cex["group"] == 0) == group0
         assert intid >= spec.platform.gic.lines or len(owners) > 1 or later_disable or cannot_route_home or group0
+    elif r.id == "SGI-BUDGET":
+        budget = {2: 8, 3: 16}[spec.platform.gic.version]
+        assert cex["budget"] == budget
+        into = [n.channel for n in spec.notifications if n.channel is not None and n.channel.receiving_core
+                and n.channel.receiving_core.name == cex["core"]]
+        assert [c.name for c in into] == cex["channels"]
+        assert any(c.name == cex["channel"] and c.sgi >= budget for c in into)
+    elif r.id == "RPC-PROXY":
+        call = next(c for c in spec.calls if f"{c.client.name}.{c.server.name}" == cex["call"])
+        if cex["problem"] == "cross-kernel":
+            assert call.proxies is None and call.client.kernel.name != call.server.kernel.name
+        elif cex["problem"] == "shared-proxy":
+            other = [c for c in spec.calls if c.proxies and c.server.name == cex["server_reached"]]
+            assert any(o.proxies[0].name == call.proxies[0].name or o.proxies[1].name == call.proxies[1].name for o in other)
+            assert cex["server_reached"] != call.server.name
+        elif cex["problem"] == "buffer-exposed":
+            assert "pd" in cex or "kernel" in cex
+        else:
+            assert cex["problem"] in ("proxy-kernel", "pair", "sgi-shared")
+    elif r.id == "QUEUE-ACCESS":
+        q = next(q for q in spec.queues if q.name == cex["queue"])
+        if cex["problem"] == "pd":
+            pd = next(p for p in spec.pds if p.name == cex["pd"])
+            assert pd.name not in (q.producer.name, q.consumer.name)
+            assert any(m.shared.name == q.ring.name for m in pd.maps)
+        elif cex["problem"] == "kernel":
+            kernel = kernels[cex["kernel"]]
+            assert kernel.name not in (q.producer.kernel.name, q.consumer.kernel.name)
+            assert any(_reaches(spec, kernel, a) for a in (q.ring.region.base, q.ring.region.base + q.ring.region.size - 1))
+        else:
+            pd = q.producer if cex["problem"] == "producer" else q.consumer
+            mode = next((m.mode for m in pd.maps if m.shared.name == q.ring.name), None)
+            assert mode is None or (cex["problem"] == "producer" and (mode != "rw" or q.ring.mode_of(pd.kernel.name) != "rw"))
+    elif r.id == "QUEUE-INDEX":
+        q = next(q for q in spec.queues if q.name == cex["queue"])
+        region = q.index or q.ring
+        assert cex["index"] == (region.region.base if q.index else q.ring.region.base + 8)
+        writes = {p.name: any(m.shared.name == region.name and m.mode == "rw" for m in p.maps) and region.mode_of(p.kernel.name) == "rw"
+                  for p in (q.producer, q.consumer)}
+        assert writes[q.producer.name] if cex["problem"] == "overwritten" else not writes[q.consumer.name]
+    elif r.id == "QUEUE-DOORBELL":
+        q = next(q for q in spec.queues if q.name == cex["queue"])
+        c = q.doorbell.channel
+        assert c is not None and c.name == cex["channel"]
+        core = c.receiving_core
+        if spec.platform.gic.version == 3:
+            # The fork packs the target as Aff3.Aff2.Aff1.Aff0; the consumer's core has another affinity.
+            affinity = ((core.mpidr >> 32) & 0xFF) << 24 | core.mpidr & 0xFF_FFFF
+            assert cex["target"] != affinity and core.name not in cex["reached"]
+        else:
+            assert cex["target"] != core.gic_cpu and core.name not in cex["reached"]
     else:
         pytest.fail(f"no independent check for {r.id} ({cex})")
 

@@ -174,3 +174,20 @@ def test_a_shared_proxy_whose_other_pair_cannot_carry_its_call_is_not_a_crossing
     assert [r.status for r in results if r.subject == "client.server"] == [PROVED]
     # client2's own pair is broken, and through client_proxy's healthy pair it does reach server.
     assert {r.counterexample["problem"] for r in results if r.subject == "client2.audit"} == {"pair", "shared-proxy"}
+
+
+def test_replaying_on_a_fix_that_removed_the_pd_says_so():
+    """`pcheck replay --spec FIXED.mk`: a scenario naming a PD the fixed spec lacks is a mismatch, not a crash."""
+    from checker import counterexample
+
+    seeded = text(more=SECOND + "pd client2_proxy on k0 { priority 20 map rpc_buf2 rw }\n"
+                  "channel req2 { from client2_proxy to server_proxy }\n"
+                  "channel rep2 { from server_proxy to client2_proxy }\n"
+                  "call client2 -> audit via client2_proxy, server_proxy in rpc_buf2")
+    spec = load(seeded.replace("pd server_proxy on k1 { priority 20 map rpc_buf rw }",
+                               "pd server_proxy on k1 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+    r = next(r for r in check(spec, ID) if r.subject == "client.server")
+    doc = counterexample.document(spec, r)
+    fixed = replay.machine_config(load(text()))
+    with pytest.raises(counterexample.ScenarioMismatch, match="names server 'audit'"):
+        counterexample.replay_document(doc, fixed)
