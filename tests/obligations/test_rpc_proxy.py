@@ -21,6 +21,28 @@ pd audit on k1 { priority 30 }
 """
 
 
+def shared_server_proxy(reply: bool = True):
+    """The seeded mistake: server_proxy also serves audit, for client2 through client2_proxy
+    (without the reply channel of that pair when `reply` is false)."""
+    rep2 = "channel rep2 { from server_proxy to client2_proxy }\n" if reply else ""
+    seeded = text(more=SECOND + "pd client2_proxy on k0 { priority 20 map rpc_buf2 rw }\n"
+                  "channel req2 { from client2_proxy to server_proxy }\n" + rep2 +
+                  "call client2 -> audit via client2_proxy, server_proxy in rpc_buf2")
+    return load(seeded.replace("pd server_proxy on k1 { priority 20 map rpc_buf rw }",
+                               "pd server_proxy on k1 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+
+
+def shared_client_proxy(reply: bool = True):
+    """client_proxy also serves audit, for client2 through audit_proxy (without that pair's reply
+    channel when `reply` is false)."""
+    rep2 = "channel rep2 { from audit_proxy to client_proxy }\n" if reply else ""
+    seeded = text(more=SECOND + "pd audit_proxy on k1 { priority 20 map rpc_buf2 rw }\n"
+                  "channel req2 { from client_proxy to audit_proxy }\n" + rep2 +
+                  "call client2 -> audit via client_proxy, audit_proxy in rpc_buf2")
+    return load(seeded.replace("pd client_proxy on k0 { priority 20 map rpc_buf rw }",
+                               "pd client_proxy on k0 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+
+
 def one_failure(spec_text):
     spec = load(spec_text)
     results = check(spec, ID)
@@ -73,12 +95,7 @@ def test_a_pair_that_cannot_carry_the_call_fails(parts, words):
 def test_a_shared_server_proxy_lets_a_client_of_one_server_reach_another():
     """The seeded mistake: one server proxy for two servers. client, a client of server only,
     reaches audit in the model."""
-    seeded = text(more=SECOND + "pd client2_proxy on k0 { priority 20 map rpc_buf2 rw }\n"
-                  "channel req2 { from client2_proxy to server_proxy }\n"
-                  "channel rep2 { from server_proxy to client2_proxy }\n"
-                  "call client2 -> audit via client2_proxy, server_proxy in rpc_buf2")
-    spec = load(seeded.replace("pd server_proxy on k1 { priority 20 map rpc_buf rw }",
-                               "pd server_proxy on k1 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+    spec = shared_server_proxy()
     results = check(spec, ID)
     assert failing(results) == {"client.server", "client2.audit"}
     r = next(r for r in results if r.subject == "client.server")
@@ -94,12 +111,7 @@ def test_a_shared_server_proxy_lets_a_client_of_one_server_reach_another():
 
 
 def test_a_shared_client_proxy_fails_too():
-    seeded = text(more=SECOND + "pd audit_proxy on k1 { priority 20 map rpc_buf2 rw }\n"
-                  "channel req2 { from client_proxy to audit_proxy }\n"
-                  "channel rep2 { from audit_proxy to client_proxy }\n"
-                  "call client2 -> audit via client_proxy, audit_proxy in rpc_buf2")
-    spec = load(seeded.replace("pd client_proxy on k0 { priority 20 map rpc_buf rw }",
-                               "pd client_proxy on k0 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+    spec = shared_client_proxy()
     results = check(spec, ID)
     r = next(r for r in results if r.subject == "client.server")
     assert r.status == FAILED and r.expect == {"kind": "rpc-cross-server", "client": "client", "server": "audit"}
@@ -165,11 +177,7 @@ def test_a_shared_proxy_whose_other_pair_cannot_carry_its_call_is_not_a_crossing
     """client_proxy also serves audit through audit_proxy, but that pair has no reply channel: the
     other call fails (pair), and client cannot reach audit yet. (A shared *server* proxy always
     crosses: the crossing then goes through the call's own pair.)"""
-    seeded = text(more=SECOND + "pd audit_proxy on k1 { priority 20 map rpc_buf2 rw }\n"
-                  "channel req2 { from client_proxy to audit_proxy }\n"
-                  "call client2 -> audit via client_proxy, audit_proxy in rpc_buf2")
-    spec = load(seeded.replace("pd client_proxy on k0 { priority 20 map rpc_buf rw }",
-                               "pd client_proxy on k0 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+    spec = shared_client_proxy(reply=False)
     results = check(spec, ID)
     assert [r.status for r in results if r.subject == "client.server"] == [PROVED]
     # client2's own pair is broken, and through client_proxy's healthy pair it does reach server.
@@ -180,12 +188,7 @@ def test_replaying_on_a_fix_that_removed_the_pd_says_so():
     """`pcheck replay --spec FIXED.mk`: a scenario naming a PD the fixed spec lacks is a mismatch, not a crash."""
     from checker import counterexample
 
-    seeded = text(more=SECOND + "pd client2_proxy on k0 { priority 20 map rpc_buf2 rw }\n"
-                  "channel req2 { from client2_proxy to server_proxy }\n"
-                  "channel rep2 { from server_proxy to client2_proxy }\n"
-                  "call client2 -> audit via client2_proxy, server_proxy in rpc_buf2")
-    spec = load(seeded.replace("pd server_proxy on k1 { priority 20 map rpc_buf rw }",
-                               "pd server_proxy on k1 { priority 20 map rpc_buf rw map rpc_buf2 rw }"))
+    spec = shared_server_proxy()
     r = next(r for r in check(spec, ID) if r.subject == "client.server")
     doc = counterexample.document(spec, r)
     fixed = replay.machine_config(load(text()))
