@@ -140,6 +140,10 @@ def import_sdf(sdf_path: str, platform_path: str | None = None, dts: Sequence[st
     board = _finish(reading.load_text(platform_text, os.path.join(out_dir, "<platform>"), out_dir))
     if board.spec is None:
         raise ValueError("the platform has errors:\n" + "\n".join(render(d, board.sources) for d in board.diagnostics if d.is_error))
+    extra = [k.name for k in board.spec.kernels] + [x.name for x in board.spec.shared + board.spec.channels + board.spec.pds]
+    if extra:
+        raise ValueError(f"{platform_path} is a system spec, not a platform (it defines {', '.join(extra[:4])}"
+                         f"{' ...' if len(extra) > 4 else ''}); give the file that holds only its `platform`")
     platform = board.spec.platform
     data = reading.read_regular(sdf_path, sdf.MAX_SDF_BYTES)
     if len(data) > sdf.MAX_SDF_BYTES:

@@ -232,6 +232,8 @@ def test_the_cli_shows_every_error_and_exits_2():
     (["--platform", IMX8MM, "--dts", "x.dts"], "not allowed with"),
     (["--dts", os.path.join(ROOT, "tests", "dts", "board-v2.dts")], "--dts needs --lines and --max-irq"),
     (["--platform", IMX8MM, "--ram", "k0=zz:1M"], "write KERNEL=BASE:SIZE"),
+    (["--platform", os.path.join(ROOT, "specs", "imx8mm-two-kernels.mk")], "is a system spec, not a platform"),
+    (["--platform", os.path.join(ROOT, "tests", "invalid", "E201-undefined-name.mk")], "has errors"),
 ])
 def test_cli_usage_errors(args, words):
     path = os.path.join(SDF, "four-core.system")
@@ -310,3 +312,17 @@ def test_a_fifo_or_directory_is_refused(tmp_path):
     assert run.returncode == 2 and "Traceback" not in run.stderr
     run = _import_cli(tmp_path)
     assert run.returncode == 2 and "cannot read" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_child_pd_runs_on_its_parents_core(tmp_path):
+    path = tmp_path / "child.system"
+    path.write_text('<system>\n  <protection_domain name="parent" cpu="2">\n'
+                    '    <protection_domain name="child" id="1" />\n  </protection_domain>\n</system>\n')
+    text = checker.import_sdf(str(path), IMX8MM, out_dir=str(tmp_path))
+    assert "pd child on k2 " in text and "pd parent on k2 " in text
+    path.write_text('<system>\n  <protection_domain name="parent" cpu="2">\n'
+                    '    <protection_domain name="child" id="1" cpu="1" />\n  </protection_domain>\n</system>\n')
+    with pytest.raises(sdf.SdfError) as raised:
+        checker.import_sdf(str(path), IMX8MM, out_dir=str(tmp_path))
+    (d,) = raised.value.diagnostics
+    assert d.code == "E504" and "a child runs on its parent's core" in d.message and (d.span.line, d.span.column) == (3, 44)
