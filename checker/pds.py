@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from checker.memo import per_spec
 from checker.reach import lowest_reached, reach_intervals
-from checker.spec import Call, Channel, Kernel, Notification, Pd, Shared, Spec
+from checker.spec import Call, Kernel, Notification, Pd, Shared, Spec
 
 
 def can_write(pd: Pd, shared: Shared) -> bool:
@@ -31,11 +31,6 @@ def mappers(spec: Spec, shared: Shared) -> list[Pd]:
 
 def notifications_between(spec: Spec, sender: Pd, receiver: Pd) -> list[Notification]:
     return _between(spec).get((sender.name, receiver.name), [])
-
-
-def arriving(spec: Spec, core: str, sgi: int) -> list[Channel]:
-    """The SGI channels whose receiving core is `core` and whose SGI is `sgi`, in order."""
-    return _arrivals(spec).get((core, sgi), [])
 
 
 def through(spec: Spec, role: int, proxy: str) -> list[Call]:
@@ -91,16 +86,6 @@ def _between(spec: Spec) -> dict[tuple[str, str], list[Notification]]:
     out: dict[tuple[str, str], list[Notification]] = {}
     for n in spec.notifications:
         out.setdefault((n.sender.name, n.receiver.name), []).append(n)
-    return out
-
-
-@per_spec
-def _arrivals(spec: Spec) -> dict[tuple[str, int], list[Channel]]:
-    out: dict[tuple[str, int], list[Channel]] = {}
-    for c in spec.channels:
-        core = c.receiving_core
-        if core is not None:
-            out.setdefault((core.name, c.sgi), []).append(c)
     return out
 
 

@@ -314,10 +314,6 @@ class Notification:
     channel: Channel | None = None
     span: Span | None = None
 
-    @property
-    def cross_kernel(self) -> bool:
-        return self.channel is not None
-
 
 @frozen
 class Queue:
