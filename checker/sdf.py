@@ -40,6 +40,7 @@ from checker.data import frozen
 from checker.diagnostics import Diagnostic, did_you_mean, error
 from checker.span import Span
 from checker.spec import SPI_BASE, Platform
+from checker.words import hexaddr
 
 MAX_SDF_BYTES = 16 << 20
 MAX_PD_DEPTH = 32  # child protection domains nested deeper than this are refused (E504)
@@ -512,12 +513,6 @@ class _Names:
         return name
 
 
-def _hex(n: int) -> str:
-    digits = f"{n:x}"
-    groups = [digits[max(i - 4, 0):i] for i in range(len(digits), 0, -4)][::-1]
-    return "0x" + "_".join(groups)
-
-
 # The GICs the Microkit multikernel loader initialises (loader/src/aarch64/gic.h at bdd79bc3), by
 # (GIC version, distributor base): on other boards it writes nothing, and a port must add its GIC.
 LOADER_GICS = {
@@ -536,7 +531,7 @@ def loader_note(platform: Platform) -> str | None:
         return None
     boards = ", ".join(LOADER_GICS.values())
     return (f"the Microkit loader initialises the GIC only on {boards} (loader/src/aarch64/gic.h); platform "
-            f"{platform.name}'s GICv{gic.version} distributor at {_hex(gic.distributor.base)} is none of them, so the "
+            f"{platform.name}'s GICv{gic.version} distributor at {hexaddr(gic.distributor.base)} is none of them, so the "
             "spec's `loader { gic_init }` assumes a port that adds it (without it every sel4-mk kernel halts at boot)")
 
 
@@ -570,7 +565,7 @@ def to_mk(system: System, platform: Platform, platform_text: str, sdf_path: str,
         if mr.phys_addr is not None and not in_ram(mr.phys_addr, mr.size):
             device = next((d for d in platform.devices if d.region.base <= mr.phys_addr and mr.phys_addr + mr.size <= d.region.end), None)
             if device is None:
-                diags.append(error("E507", f"memory region '{mr.name}' at phys_addr {_hex(mr.phys_addr)} (size {_hex(mr.size)}) is neither "
+                diags.append(error("E507", f"memory region '{mr.name}' at phys_addr {hexaddr(mr.phys_addr)} (size {hexaddr(mr.size)}) is neither "
                                    f"RAM nor the registers of a device of platform {platform.name}", mr.span))
                 continue
             for core in cores:
@@ -606,9 +601,9 @@ def to_mk(system: System, platform: Platform, platform_text: str, sdf_path: str,
         "",
     ]
     if ram is None:
-        out.append(f"// RAM: shared regions out, a {_hex(kernel_image)}-byte kernel image per core, the rest in equal parts.")
+        out.append(f"// RAM: shared regions out, a {hexaddr(kernel_image)}-byte kernel image per core, the rest in equal parts.")
     for i, cpu in enumerate(cpus):
-        parts = " ".join(f"ram at {_hex(b)} size {_hex(e - b)}" for b, e in split[i])
+        parts = " ".join(f"ram at {hexaddr(b)} size {hexaddr(e - b)}" for b, e in split[i])
         dev = f" devices {', '.join(devices[i])}" if devices[i] else ""
         out.append(f"kernel {kernels[i]} {{ profile microkit cores {cpu.name} {parts}{dev} }}")
     out.append("")
@@ -618,7 +613,7 @@ def to_mk(system: System, platform: Platform, platform_text: str, sdf_path: str,
             perms = next(m.perms for m in pd.maps if m.mr == mr.name)
             modes[pd.cpu] = "rw" if "w" in perms or modes.get(pd.cpu) == "rw" else "r"
         access = ", ".join(f"{kernels[c]} {modes[c]}" for c in sorted(modes))
-        out.append(f"shared {mr_name[mr.name]} at {_hex(base)} size {_hex(mr.size)} {{ {access} }}")
+        out.append(f"shared {mr_name[mr.name]} at {hexaddr(base)} size {hexaddr(mr.size)} {{ {access} }}")
     if shared:
         out.append("")
     shared_names = {mr.name for mr, _ in shared}
